@@ -7,8 +7,8 @@
  * Portable: uses @noble/hashes and its own encoder, never Node's `Buffer` or `crypto`.
  */
 import { sha224 } from "@noble/hashes/sha2.js";
+import { utf8ToBytes } from "@noble/hashes/utils.js";
 
-const utf8 = new TextEncoder();
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /**
@@ -45,5 +45,5 @@ export function base64UrlNoPad(bytes: Uint8Array): string {
  */
 export function uniqueId(prefix: string, content: string): string {
   const tagged = `${prefix}:${content}`;
-  return `${prefix}:${base64UrlNoPad(sha224(utf8.encode(tagged)))}`;
+  return `${prefix}:${base64UrlNoPad(sha224(utf8ToBytes(tagged)))}`;
 }

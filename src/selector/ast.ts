@@ -63,9 +63,6 @@ export interface BooleanNode {
 /** A node of a parsed selector. */
 export type SelectorNode = ComparisonNode | SetNode | HasNode | ConstantNode | NotNode | BooleanNode;
 
-/** The node kinds that name a label. */
-export type LabelNode = ComparisonNode | SetNode | HasNode;
-
 const COMPARISON_OPERATORS: Readonly<Record<ComparisonNode["kind"], string>> = {
   eq: " == ",
   ne: " != ",

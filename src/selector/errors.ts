@@ -5,6 +5,7 @@
 
 /** Thrown (or returned by `validateSelector`) for any text that is not a valid Calico selector. */
 export class SelectorSyntaxError extends Error {
+  /** Always `"SelectorSyntaxError"`. */
   override readonly name = "SelectorSyntaxError";
   /** The selector text as given. */
   readonly selector: string;

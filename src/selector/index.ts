@@ -10,7 +10,6 @@ export type {
   ComparisonNode,
   ConstantNode,
   HasNode,
-  LabelNode,
   NotNode,
   SelectorNode,
   SetNode,
