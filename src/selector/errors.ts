@@ -22,7 +22,8 @@ export class SelectorSyntaxError extends Error {
 
   constructor(selector: string, reason: string, offset: number, expected: readonly string[] = []) {
     const at = Math.max(0, Math.min(offset, selector.length));
-    const lineStart = selector.lastIndexOf("\n", at - 1) + 1;
+    // lastIndexOf clamps a negative start to 0, which would find a newline *at* offset 0.
+    const lineStart = at === 0 ? 0 : selector.lastIndexOf("\n", at - 1) + 1;
     const line = countNewlines(selector, lineStart) + 1;
     const column = at - lineStart + 1;
     super(`${reason} at line ${line}, column ${column}\n${excerpt(selector, lineStart, at)}`);

@@ -17,7 +17,14 @@
  * Recursion happens only through parentheses, so the nesting limit is checked on the token stream
  * before parsing: a hundred thousand `(` get a clear error instead of a stack overflow.
  */
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import {
+  EmbeddedActionsParser,
+  EOF,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import type { BooleanNode, ComparisonNode, SelectorNode, SetNode } from "./ast.js";
 import { sortedUniqueByUtf8 } from "./byte-order.js";
 import { SelectorSyntaxError } from "./errors.js";
@@ -151,8 +158,15 @@ class SelectorParser extends EmbeddedActionsParser {
     return negated ? { kind: "not", operand } : operand;
   });
 
+  // Alternative lists are built once and kept (chevrotain's advice for hot ORs): building them
+  // on every call was most of the parser's time. So they must not capture rule locals.
+  private primaryAlternatives?: IOrAlt<SelectorNode>[];
+  private testAlternatives?: IOrAlt<LabelTest>[];
+  private operatorAlternatives?: IOrAlt<IToken>[];
+  private membershipAlternatives?: IOrAlt<SetNode["kind"]>[];
+
   private readonly primary = this.RULE("primary", (): SelectorNode => {
-    return this.OR([
+    this.primaryAlternatives ??= [
       { ALT: () => ({ kind: "has", label: hasLabel(this.CONSUME(Has).image) }) },
       { ALT: () => this.CONSUME(All) && ALL },
       { ALT: () => this.CONSUME(Global) && GLOBAL },
@@ -165,35 +179,37 @@ class SelectorParser extends EmbeddedActionsParser {
         },
       },
       { ALT: () => this.SUBRULE(this.labelTest) },
-    ]);
+    ];
+    return this.OR(this.primaryAlternatives);
   });
 
   private readonly labelTest = this.RULE("labelTest", (): SelectorNode => {
     const label = this.CONSUME(Label).image;
-    return this.OR([
+    this.testAlternatives ??= [
       {
         ALT: () => {
-          const operator = this.OR2([
-            { ALT: () => this.CONSUME(Eq) },
-            { ALT: () => this.CONSUME(Ne) },
-            { ALT: () => this.CONSUME(Contains) },
-            { ALT: () => this.CONSUME(StartsWith) },
-            { ALT: () => this.CONSUME(EndsWith) },
-          ]);
-          const value = unquote(this.CONSUME(StringLiteral).image);
-          return { kind: COMPARISONS.get(operator.tokenType)!, label, value };
+          this.operatorAlternatives ??= [Eq, Ne, Contains, StartsWith, EndsWith].map((type) => ({
+            ALT: () => this.CONSUME(type),
+          }));
+          const operator = this.OR2(this.operatorAlternatives);
+          return { kind: COMPARISONS.get(operator.tokenType)!, value: unquote(this.CONSUME(StringLiteral).image) };
         },
       },
       {
-        ALT: (): SetNode => {
-          const kind = this.OR3([
-            { ALT: () => this.CONSUME(In) && ("in" as const) },
-            { ALT: () => this.CONSUME(NotIn) && ("notIn" as const) },
-          ]);
-          return { kind, label, values: this.SUBRULE(this.set) };
+        ALT: () => {
+          this.membershipAlternatives ??= [
+            { ALT: () => this.CONSUME(In) && "in" },
+            { ALT: () => this.CONSUME(NotIn) && "notIn" },
+          ];
+          const kind = this.OR3(this.membershipAlternatives);
+          return { kind, values: this.SUBRULE(this.set) };
         },
       },
-    ]);
+    ];
+    const test = this.OR(this.testAlternatives);
+    return "values" in test
+      ? { kind: test.kind, label, values: test.values }
+      : { kind: test.kind, label, value: test.value };
   });
 
   private readonly set = this.RULE("set", (): readonly string[] => {
@@ -211,6 +227,9 @@ class SelectorParser extends EmbeddedActionsParser {
     return this.ACTION(() => (values.length > 1 ? sortedUniqueByUtf8(values) : values));
   });
 }
+
+/** What follows a label: an operator and its operand. */
+type LabelTest = { kind: ComparisonNode["kind"]; value: string } | { kind: SetNode["kind"]; values: readonly string[] };
 
 function chain(kind: BooleanNode["kind"], operands: SelectorNode[]): SelectorNode {
   return operands.length === 1 ? operands[0]! : { kind, operands };
