@@ -22,6 +22,7 @@ import {
   EOF,
   type IOrAlt,
   type IParserErrorMessageProvider,
+  type IRecognitionException,
   type IToken,
   type TokenType,
 } from "chevrotain";
@@ -76,15 +77,22 @@ const COMPARISONS: ReadonlyMap<TokenType, ComparisonNode["kind"]> = new Map([
 class ExpectationRecorder implements IParserErrorMessageProvider {
   expected: string[] = [];
 
+  // Chevrotain reports only the decision that failed; two facts of this grammar complete it:
+  // `)` always follows a complete expression (so `&&` and `||` are also welcome there), and a
+  // primary may always be preceded by `!`.
   buildMismatchTokenMessage(options: { expected: TokenType; actual: IToken }): string {
-    return this.record([options.expected], options.actual);
+    return this.record(options.expected === RParen ? [And, Or, RParen] : [options.expected], options.actual);
   }
   buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
     return this.record([And, Or, EOF], options.firstRedundant);
   }
-  buildNoViableAltMessage(options: { expectedPathsPerAlt: TokenType[][][]; actual: IToken[] }): string {
+  buildNoViableAltMessage(options: {
+    expectedPathsPerAlt: TokenType[][][];
+    actual: IToken[];
+    ruleName: string;
+  }): string {
     const firsts = options.expectedPathsPerAlt.flatMap((paths) => paths.map((path) => path[0]!));
-    return this.record(firsts, options.actual[0]!);
+    return this.record(options.ruleName === "primary" ? [Not, ...firsts] : firsts, options.actual[0]!);
   }
   buildEarlyExitMessage(options: { expectedIterationPaths: TokenType[][]; actual: IToken[] }): string {
     return this.record(
@@ -243,17 +251,33 @@ const recorder = new ExpectationRecorder();
 /** The one parser instance; exported for the grammar-diagram script. @internal */
 export const selectorParser = new SelectorParser(recorder);
 
+/** What may start a selector, and what may follow a complete one. */
+const STARTERS = [Not, LParen, Has, All, Global, Label, EOF].map(describeTokenType);
+const CONTINUATIONS = [And, Or, EOF].map(describeTokenType);
+
 /** Parses selector text into a tree; throws {@link SelectorSyntaxError}. @internal */
 export function parseTree(text: string): SelectorNode {
   const lexed = selectorLexer.tokenize(text);
-  if (lexed.errors.length > 0) throw lexicalError(text, lexed.errors[0]!.offset, lexed.tokens);
-  checkLimits(text, lexed.tokens);
-  selectorParser.input = lexed.tokens;
+  const lexError = lexed.errors[0];
+  // On a lexical error, parse the tokens before it anyway: an earlier syntax error is reported
+  // first, and otherwise the parser tells us what it expected where the bad character stands.
+  const tokens = lexError === undefined ? lexed.tokens : lexed.tokens.filter((t) => t.startOffset < lexError.offset);
+  checkLimits(text, tokens);
+  selectorParser.input = tokens;
   const root = selectorParser.selector();
-  const error = selectorParser.errors[0];
-  if (error === undefined) return root;
+  const parseError = selectorParser.errors[0];
+  if (lexError !== undefined) {
+    if (parseError !== undefined && parseError.token.tokenType !== EOF) throw syntaxError(text, tokens, parseError);
+    const expected = parseError !== undefined ? recorder.expected : tokens.length > 0 ? CONTINUATIONS : STARTERS;
+    throw lexicalError(text, lexError.offset, tokens, expected);
+  }
+  if (parseError !== undefined) throw syntaxError(text, tokens, parseError);
+  return root;
+}
+
+function syntaxError(text: string, tokens: readonly IToken[], error: IRecognitionException): SelectorSyntaxError {
   const token = error.token;
-  const previous = lexed.tokens[lexed.tokens.indexOf(token) - 1];
+  const previous = tokens[tokens.indexOf(token) - 1];
   if (
     token.tokenType === LParen &&
     previous?.tokenType === Label &&
@@ -261,17 +285,16 @@ export function parseTree(text: string): SelectorNode {
   ) {
     // A `has(`, `all(` or `global(` that did not lex as a call lexed as a label and a parenthesis.
     const call = callError(text, previous);
-    if (call !== undefined) throw call;
+    if (call !== undefined) return call;
   }
-  if (token === lexed.tokens[0]) {
+  if (token === tokens[0]) {
     // Nothing parsed: the selector cannot start with this token. Chevrotain would only say that
     // input was left over, which is true but not helpful.
-    const expected = [Not, LParen, Has, All, Global, Label, EOF].map(describeTokenType);
-    const reason = `expected one of ${expected.join(", ")} but found ${describeToken(token)}`;
-    throw new SelectorSyntaxError(text, reason, token.startOffset, expected);
+    const reason = `expected one of ${STARTERS.join(", ")} but found ${describeToken(token)}`;
+    return new SelectorSyntaxError(text, reason, token.startOffset, STARTERS);
   }
   const at = token.tokenType === EOF ? text.length : token.startOffset;
-  throw new SelectorSyntaxError(text, error.message, at, recorder.expected);
+  return new SelectorSyntaxError(text, error.message, at, recorder.expected);
 }
 
 /**
@@ -317,8 +340,12 @@ const OPERATOR_NAMES = OPERATORS.map(describeTokenType);
  * Explains why the lexer stopped at `offset`. Chevrotain only says "unexpected character", so we
  * look at the text there, and at the token before it, to say what Calico's tokenizer would say.
  */
-function lexicalError(text: string, offset: number, tokens: readonly IToken[]): SelectorSyntaxError {
-  const before = tokens.filter((t) => t.startOffset < offset);
+function lexicalError(
+  text: string,
+  offset: number,
+  before: readonly IToken[],
+  expected: readonly string[],
+): SelectorSyntaxError {
   const previous = before[before.length - 1];
   const rest = text.slice(offset);
   const fail = (reason: string, expected: readonly string[] = []) =>
@@ -331,8 +358,8 @@ function lexicalError(text: string, offset: number, tokens: readonly IToken[]): 
     if (rest[0] === "=") return fail("expected '=='", ["'=='"]);
     return fail(`expected an operator after label "${previous.image}" but found ${quoteFound(rest)}`, OPERATOR_NAMES);
   }
-  if (rest[0] === "=") return fail(`unexpected ${quoteFound(rest)}: '==' must follow a label`, ["label"]);
-  return fail(`unexpected character ${quoteFound(rest)}`);
+  if (rest[0] === "=") return fail(`unexpected ${quoteFound(rest)}: '==' must follow a label`, expected);
+  return fail(`unexpected character ${quoteFound(rest)}`, expected);
 }
 
 /** Why `name(` (lexed as a label and a parenthesis) is not a valid call, if `name` is a call. */

@@ -33,6 +33,21 @@ describe("SelectorSyntaxError", () => {
     expect(caretColumn(error.message, text)).toBe(12);
   });
 
+  it("lists what could stand where an unexpected character is", () => {
+    expect(syntaxErrorOf(`app == "web" && %`).expected).toEqual(
+      expect.arrayContaining(["'!'", "'('", "'has(label)'", "label"]),
+    );
+    expect(syntaxErrorOf(`(app == "web" %`).expected).toEqual(["'&&'", "'||'", "')'"]);
+    expect(syntaxErrorOf(`app == "web" %`).expected).toEqual(["'&&'", "'||'", "end of selector"]);
+    expect(syntaxErrorOf("%").expected).toContain("end of selector");
+  });
+
+  it("reports an earlier syntax error before a later unexpected character", () => {
+    const error = syntaxErrorOf("app tier %");
+    expect(error.column).toBe(5);
+    expect(error.reason).toContain("label tier");
+  });
+
   it("says what was expected when a set literal is missing", () => {
     const error = syntaxErrorOf('projectcalico.org/namespace in "payments"');
     expect(error.offset).toBe('projectcalico.org/namespace in "payments"'.indexOf('"'));
