@@ -272,11 +272,16 @@ describe("label restrictions", () => {
     },
   );
 
-  test.prop([selectors], RUNS)("are unchanged by wrapping the selector as all() && (<sel>)", (text) => {
-    const selector = parseSelector(text);
-    const wrapped = parseSelector(`all() && (${selector.toString()})`);
-    expect(implRestrictions(wrapped)).toEqual(implRestrictions(selector));
-  });
+  test.prop([selectors], { ...RUNS, examples: [["!(!has(app))"]] })(
+    "are unchanged by wrapping the selector as all() && (<sel>)",
+    (text) => {
+      // Wrap the source text, not the canonical form: `!(!has(a))` prints as `!!has(a)`, which
+      // re-parses to `has(a)` (see hasDoubleNegation above), so it is not the same selector.
+      const selector = parseSelector(text);
+      const wrapped = parseSelector(`all() && (${text.trim() === "" ? "all()" : text})`);
+      expect(implRestrictions(wrapped)).toEqual(implRestrictions(selector));
+    },
+  );
 });
 
 describe("fuzzing the parser", () => {
