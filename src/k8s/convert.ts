@@ -89,7 +89,11 @@ export function convertResource(raw: unknown, options: ConvertOptions = {}): Con
     diagnostics,
   };
   const root = new Field(base, "", raw);
-  if (!root.isObject()) return { resources: [], diagnostics };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const got = raw === null || raw === undefined ? "nothing" : Array.isArray(raw) ? "a list" : `a ${typeof raw}`;
+    root.report("error", `expected a resource (an object with apiVersion and kind), got ${got}`);
+    return { resources: [], diagnostics };
+  }
   const apiVersion = root.get("apiVersion").requiredString();
   const kind = root.get("kind").requiredString();
   if (apiVersion === undefined || kind === undefined) return { resources: [], diagnostics };

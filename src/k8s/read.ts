@@ -68,7 +68,7 @@ export class Field {
       message,
       ...origin,
       cluster,
-      kind,
+      ...(kind === "" ? {} : { kind }),
       ...(namespace === "" ? {} : { namespace }),
       ...(name === "" ? {} : { name }),
       ...(this.path === "" ? {} : { field: this.path }),

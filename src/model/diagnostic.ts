@@ -10,8 +10,10 @@
 export interface Origin {
   /** The file (or `-` for standard input), when the resource was read from one. */
   readonly file?: string;
-  /** Zero-based index of the YAML/JSON document in the file (or of the item in a List). */
+  /** Zero-based index of the YAML/JSON document in the file. */
   readonly document?: number;
+  /** Zero-based index of the resource within a `List` (or a top-level array) in that document. */
+  readonly item?: number;
 }
 
 /** One problem found in the input. */
@@ -37,7 +39,8 @@ export interface Diagnostic extends Origin {
  * `policies.yaml#2: error: NetworkPolicy shop/allow-web: spec.ingress[0].ports[1]: invalid port "-50:-1"`.
  */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file === undefined ? "" : `${d.file}${d.document === undefined ? "" : `#${d.document}`}: `;
+  const document = d.document === undefined ? "" : `#${d.document}${d.item === undefined ? "" : `[${d.item}]`}`;
+  const where = d.file === undefined && document === "" ? "" : `${d.file ?? ""}${document}: `;
   const cluster = d.cluster ? `[${d.cluster}] ` : "";
   const resource =
     d.kind === undefined

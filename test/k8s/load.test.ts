@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { loadResources } from "../../src/k8s/load.js";
+import { formatDiagnostic } from "../../src/model/index.js";
+
+/** A resource kind no converter handles: its diagnostic proves the loader reached it. */
+const bogus = (name: string) => `{apiVersion: example.com/v1, kind: Widget, metadata: {name: ${name}}}`;
+
+function messages(text: string): string[] {
+  return loadResources(text, { file: "cluster.yaml" }).diagnostics.map(formatDiagnostic);
+}
+
+describe("loadResources", () => {
+  it("reads every document of a multi-document file and names each one", () => {
+    expect(
+      messages(`${bogus("first")}\n---\n${bogus("second")}\n---\n# only a comment\n---\n${bogus("fourth")}\n`),
+    ).toEqual([
+      "cluster.yaml#0: error: Widget first: kind: unsupported resource example.com/v1/Widget",
+      "cluster.yaml#1: error: Widget second: kind: unsupported resource example.com/v1/Widget",
+      "cluster.yaml#3: error: Widget fourth: kind: unsupported resource example.com/v1/Widget",
+    ]);
+  });
+
+  it("does not count an empty part before a leading --- as a document", () => {
+    expect(messages(`---\n${bogus("only")}\n`)).toEqual([
+      "cluster.yaml#0: error: Widget only: kind: unsupported resource example.com/v1/Widget",
+    ]);
+  });
+
+  it("unpacks List objects and top-level JSON arrays, naming each item", () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n- ${bogus("a")}\n- 42\n`;
+    const array = `[${bogus("b")}, null]`;
+    expect(messages(`${list}---\n${array}`)).toEqual([
+      "cluster.yaml#0[0]: error: Widget a: kind: unsupported resource example.com/v1/Widget",
+      "cluster.yaml#0[1]: error: expected a resource (an object with apiVersion and kind), got a number",
+      "cluster.yaml#1[0]: error: Widget b: kind: unsupported resource example.com/v1/Widget",
+      "cluster.yaml#1[1]: error: expected a resource (an object with apiVersion and kind), got nothing",
+    ]);
+  });
+
+  it("reports a YAML syntax error with its line in the file, and keeps the other documents", () => {
+    expect(messages(`${bogus("before")}\n---\nmetadata: [\n---\n${bogus("after")}\n`)).toEqual([
+      "cluster.yaml#0: error: Widget before: kind: unsupported resource example.com/v1/Widget",
+      expect.stringMatching(/^cluster\.yaml#1: error: invalid YAML at line 3, column 12: Flow sequence/),
+      "cluster.yaml#2: error: Widget after: kind: unsupported resource example.com/v1/Widget",
+    ]);
+  });
+
+  it("reports duplicate keys", () => {
+    expect(messages("apiVersion: v1\nkind: Pod\nkind: Pod\n")).toEqual([
+      "cluster.yaml#0: error: invalid YAML at line 3, column 1: Map keys must be unique",
+    ]);
+  });
+
+  it("refuses absurdly nested documents before parsing them, and keeps going", () => {
+    const deepFlow = "[".repeat(100_000);
+    const deepClosed = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    const deepBlock = `${Array.from({ length: 400 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")} 1`;
+    const result = messages(`${deepFlow}\n---\n${deepClosed}\n---\n${deepBlock}\n---\n${bogus("survivor")}`);
+    expect(result.slice(0, 3)).toEqual([
+      expect.stringMatching(/^cluster\.yaml#0: error: nesting too deep at line 1 /),
+      expect.stringMatching(/^cluster\.yaml#1: error: nesting too deep at line 3 /),
+      expect.stringMatching(/^cluster\.yaml#2: error: nesting too deep at line 262 /),
+    ]);
+    expect(result[3]).toBe("cluster.yaml#3: error: Widget survivor: kind: unsupported resource example.com/v1/Widget");
+  });
+
+  it("accepts brackets inside quoted strings and comments without counting them as nesting", () => {
+    const text = [
+      "apiVersion: example.com/v1",
+      "kind: Widget",
+      "metadata: {name: quoted}",
+      `note: "${"[".repeat(200)}"`,
+      `other: '${"{".repeat(200)}'`,
+      `# ${"{".repeat(200)}`,
+    ].join("\n");
+    expect(messages(text)).toEqual([
+      "cluster.yaml#0: error: Widget quoted: kind: unsupported resource example.com/v1/Widget",
+    ]);
+  });
+
+  it("stops alias-expansion bombs", () => {
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+    ].join("\n");
+    expect(messages(bomb)).toEqual([expect.stringMatching(/^cluster\.yaml#0: error: cannot read document: /)]);
+  });
+
+  it("reads JSON, and treats an empty text as no resources", () => {
+    expect(messages(JSON.stringify({ apiVersion: "v1", kind: "Gadget", metadata: { name: "j" } }))).toEqual([
+      "cluster.yaml#0: error: Gadget j: kind: unsupported resource v1/Gadget",
+    ]);
+    expect(loadResources("")).toEqual({ resources: [], diagnostics: [] });
+  });
+
+  it("keeps __proto__ an ordinary key and does not pollute prototypes", () => {
+    const result = messages("__proto__: {polluted: yes}\nkind: Widget\n");
+    expect(result).toEqual(["cluster.yaml#0: error: apiVersion: is required"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
