@@ -8,6 +8,7 @@ import { type ConvertResult, convertResource } from "../../src/k8s/convert.js";
 import type { Diagnostic, IPPool, RemoteClusterConfiguration, Tier } from "../../src/model/index.js";
 import { parseCidrOrIp } from "../../src/net/index.js";
 import { parseSelector } from "../../src/selector/index.js";
+import { expectDiagnostic, rejected } from "./expect-diagnostics.js";
 
 type Raw = Record<string, unknown>;
 
@@ -22,17 +23,6 @@ function resource(kind: string, name: string, spec: unknown): Raw {
 
 function pool(spec: unknown, name = "default-ipv4-ippool"): Raw {
   return resource("IPPool", name, spec);
-}
-
-function expectDiagnostic(result: { diagnostics: Diagnostic[] }, severity: string, field: string, message: string) {
-  expect(result.diagnostics).toContainEqual(
-    expect.objectContaining({ severity, field, message: expect.stringContaining(message) }),
-  );
-}
-
-function rejected(result: ConvertResult, field: string, message: string) {
-  expect(result.resources).toEqual([]);
-  expectDiagnostic(result, "error", field, message);
 }
 
 describe("Tier", () => {

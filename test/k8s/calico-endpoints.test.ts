@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { type ConvertResult, convertResource } from "../../src/k8s/convert.js";
 import type { Diagnostic, HostEndpoint, ModelResource, NetworkSet, WorkloadEndpoint } from "../../src/model/index.js";
 import { parseCidrOrIp } from "../../src/net/index.js";
+import { expectDiagnostic, rejected } from "./expect-diagnostics.js";
 
 type Raw = Record<string, unknown>;
 
@@ -97,17 +98,6 @@ function convertOne<K extends ModelResource["kind"]>(
   const [model] = result.resources;
   expect(model?.kind).toBe(kind);
   return { model: model as Extract<ModelResource, { kind: K }>, diagnostics: result.diagnostics };
-}
-
-function expectDiagnostic(result: { diagnostics: Diagnostic[] }, severity: string, field: string, message: string) {
-  expect(result.diagnostics).toContainEqual(
-    expect.objectContaining({ severity, field, message: expect.stringContaining(message) }),
-  );
-}
-
-function rejected(result: ConvertResult, field: string, message: string) {
-  expect(result.resources).toEqual([]);
-  expectDiagnostic(result, "error", field, message);
 }
 
 describe("WorkloadEndpoint (§2.5)", () => {

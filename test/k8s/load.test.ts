@@ -1,3 +1,4 @@
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { loadResources } from "../../src/k8s/load.js";
 import { formatDiagnostic } from "../../src/model/index.js";
@@ -100,4 +101,100 @@ describe("loadResources", () => {
     expect(result).toEqual(["cluster.yaml#0: error: apiVersion: is required"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+});
+
+describe("loadResources on a realistic dump", () => {
+  const dump = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: web}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: checkout-7d9f, namespace: shop, labels: {app.kubernetes.io/name: checkout}}
+spec:
+  nodeName: worker-1
+  serviceAccountName: checkout
+  containers: [{name: app, ports: [{name: http, containerPort: 8080}]}]
+status: {podIPs: [{ip: 10.244.1.7}, {ip: "fd00:10:244:1::7"}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: checkout-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: checkout}}
+  ingress: [{from: [{podSelector: {matchLabels: {app.kubernetes.io/name: frontend}}}], ports: [{port: http}]}]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkSet
+metadata: {name: payment-gateways, namespace: shop, labels: {role: gateway}}
+spec: {nets: [203.0.113.9/24, 300.1.1.1]}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: broken}
+spec: {selector: "app == ", ingress: [{action: Allow}]}
+`;
+
+  it("converts each resource and reports each problem where it is", () => {
+    const { resources, diagnostics } = loadResources(dump, { file: "shop.yaml", cluster: "west" });
+    const ids = resources.map((r) => `${r.kind}/${r.kind === "WorkloadEndpoint" ? r.workload : r.name}`);
+    expect(ids).toEqual([
+      "Profile/kns.shop",
+      "WorkloadEndpoint/checkout-7d9f",
+      "Policy/checkout-ingress",
+      "NetworkSet/payment-gateways",
+    ]);
+    const [profile, endpoint, policy, networkSet] = resources;
+    expect(profile).toMatchObject({ cluster: "west", labels: { "pcns.team": "web" } });
+    expect(endpoint).toMatchObject({
+      kind: "WorkloadEndpoint",
+      cluster: "west",
+      workload: "checkout-7d9f",
+      ipv4Nets: ["10.244.1.7/32"],
+      ipv6Nets: ["fd00:10:244:1::7/128"],
+      ports: [{ name: "http", protocol: "tcp", port: 8080 }],
+    });
+    expect(policy).toMatchObject({
+      policyKind: "KubernetesNetworkPolicy",
+      selector:
+        "(projectcalico.org/orchestrator == 'k8s' && app.kubernetes.io/name == 'checkout') && projectcalico.org/namespace == 'shop'",
+    });
+    expect(networkSet).toMatchObject({ nets: ["203.0.113.0/24"] });
+    expect(diagnostics.map((d) => [d.document, d.severity, d.kind, d.field])).toEqual([
+      [3, "warning", "NetworkSet", "spec.nets[1]"],
+      [4, "error", "GlobalNetworkPolicy", "spec.selector"],
+    ]);
+  });
+});
+
+describe("loadResources on arbitrary input", () => {
+  const goodDocument = fc
+    .constantFrom("shop", "payments", "ledger")
+    .map((name) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}`);
+  const garbage = fc
+    .oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("[", "{a: [", "- - -", "&a [*a]", "'unterminated", "{}", "kind: Pod", "---x", "\t\ttab"),
+      fc.string({ unit: fc.constantFrom("[", "]", "{", "}", ":", "-", " ", "\n", "'", '"', "#", "a"), maxLength: 60 }),
+    )
+    .filter((text) => !/^---(?:[ \t]|$)/m.test(text)); // a marker line would add a document
+  const document = fc.oneof(
+    goodDocument.map((text) => ({ text, good: true })),
+    garbage.map((text) => ({ text, good: false })),
+  );
+
+  test.prop([fc.array(document, { maxLength: 8 })], { numRuns: 300 })(
+    "never throws, converts every good document, and names only documents that exist",
+    (documents) => {
+      const text = documents.map((d) => d.text).join("\n---\n");
+      const { resources, diagnostics } = loadResources(text, { file: "mixed.yaml" });
+      expect(resources.length).toBeGreaterThanOrEqual(documents.filter((d) => d.good).length);
+      for (const d of diagnostics) {
+        expect(d.file).toBe("mixed.yaml");
+        expect(d.document).toBeGreaterThanOrEqual(0);
+        expect(d.document).toBeLessThan(Math.max(1, documents.length));
+      }
+    },
+  );
 });
