@@ -4,8 +4,8 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { type ConvertResult, convertResource } from "../../src/k8s/convert.js";
-import type { Diagnostic, IPPool, RemoteClusterConfiguration, Tier } from "../../src/model/index.js";
+import { convertResource } from "../../src/k8s/convert.js";
+import type { IPPool, RemoteClusterConfiguration, Tier } from "../../src/model/index.js";
 import { parseCidrOrIp } from "../../src/net/index.js";
 import { parseSelector } from "../../src/selector/index.js";
 import { expectDiagnostic, rejected } from "./expect-diagnostics.js";

@@ -5,7 +5,7 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { type ConvertResult, convertResource } from "../../src/k8s/convert.js";
+import { convertResource } from "../../src/k8s/convert.js";
 import type { Diagnostic, HostEndpoint, ModelResource, NetworkSet, WorkloadEndpoint } from "../../src/model/index.js";
 import { parseCidrOrIp } from "../../src/net/index.js";
 import { expectDiagnostic, rejected } from "./expect-diagnostics.js";
