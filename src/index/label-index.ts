@@ -1,0 +1,462 @@
+/**
+ * index/ — which selectors match which labelled items, kept up to date incrementally.
+ *
+ * Items (endpoints and network sets) have their own labels and an ordered list of parents
+ * (profiles) whose labels they inherit: own labels first, then each parent in order, first hit
+ * wins. For example an endpoint with labels `{app: web}` and parents `[kns.shop]`, where `kns.shop`
+ * applies `{pcns.team: a, app: ignored}`, has effective labels `{app: web, pcns.team: a}`.
+ *
+ * The index reports transitions only: `onMatchStarted(selector, item)` when an item starts
+ * matching a selector, `onMatchStopped` when it stops. Updating an item, a parent or a selector
+ * to the same value reports nothing.
+ *
+ * How do we avoid evaluating every selector against every item? Two inverted indexes:
+ *
+ * 1. Items by label (own labels, and parents by their labels): a new selector only scans the items
+ *    in the smallest bucket its label restrictions allow. `app == "web" && has(debug)` scans the
+ *    items labelled `app=web` or those labelled `debug`, whichever set is smaller right now.
+ * 2. Selectors by label, for item updates: each selector is filed under one bucket, a label with
+ *    one of its allowed values (`app=web`) or a label with any value (`debug=*`); an updated item
+ *    only evaluates the selectors filed under its own (label, value) pairs, plus selectors with no
+ *    usable restriction. The choice of bucket is the key decision. Felix picks by a fixed score
+ *    that prefers value restrictions, so every `alpha == "beta" && has(x-17)` lands under
+ *    `alpha=beta` and every endpoint with `alpha=beta` evaluates all of them. We pick the bucket
+ *    whose items are fewest *now* (the expected number of evaluations the selector adds), then the
+ *    bucket fewest selectors already share (so selectors filed before any items exist spread out),
+ *    then value buckets before wildcard ones. The choice is made once, when the selector is added.
+ *
+ * Candidates are always checked against the full selector, so indexing never changes results.
+ * This file knows nothing about endpoints, IP sets or policies: items, parents and selectors are
+ * opaque string IDs.
+ */
+import type { LabelMap } from "../model/index.js";
+import type { LabelLookup, Selector } from "../selector/index.js";
+
+/** Receives match transitions. */
+export interface LabelIndexCallbacks {
+  /** `itemId` started matching `selectorId`. */
+  onMatchStarted(selectorId: string, itemId: string): void;
+  /** `itemId` stopped matching `selectorId`. */
+  onMatchStopped(selectorId: string, itemId: string): void;
+}
+
+interface Parent {
+  readonly id: string;
+  labels: LabelMap;
+  /** Whether the parent itself was given (not just referenced by an item). */
+  defined: boolean;
+  readonly children: Set<Item>;
+}
+
+interface Item {
+  readonly id: string;
+  labels: LabelMap;
+  parents: Parent[];
+  /** Reads the item's effective labels; reads parents' labels at call time, so it survives parent updates. */
+  lookup: LabelLookup;
+  /** Selectors the item matches; undefined while it matches none (most items match few). */
+  matches: Set<IndexedSelector> | undefined;
+}
+
+interface IndexedSelector {
+  readonly id: string;
+  readonly selector: Selector;
+  readonly matches: Set<Item>;
+  /** Where the selector is filed for item updates; undefined when unfiled (can never match). */
+  filing: Filing | undefined;
+}
+
+/** A selector is filed under one label with some values, under a label with any value, or not optimised. */
+type Filing =
+  | { readonly kind: "values"; readonly label: string; readonly values: readonly string[] }
+  | { readonly kind: "any"; readonly label: string }
+  | { readonly kind: "unoptimised" };
+
+/** Buckets of selectors under one label. */
+interface SelectorBuckets {
+  readonly any: Set<IndexedSelector>;
+  readonly byValue: Map<string, Set<IndexedSelector>>;
+}
+
+const hasOwn = Object.hasOwn;
+
+function makeLookup(labels: LabelMap, parents: readonly Parent[]): LabelLookup {
+  if (parents.length === 0) return (key) => (hasOwn(labels, key) ? labels[key] : undefined);
+  return (key) => {
+    if (hasOwn(labels, key)) return labels[key];
+    for (const parent of parents) if (hasOwn(parent.labels, key)) return parent.labels[key];
+    return undefined;
+  };
+}
+
+function sameLabels(a: LabelMap, b: LabelMap): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => hasOwn(b, key) && a[key] === b[key]);
+}
+
+/** Adds `member` to the set at `map[key]`, creating it. */
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, member: V): void {
+  const set = map.get(key);
+  if (set === undefined) map.set(key, new Set([member]));
+  else set.add(member);
+}
+
+/** Removes `member` from the set at `map[key]`, dropping the set when it empties. */
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, member: V): void {
+  const set = map.get(key);
+  if (set === undefined) return;
+  set.delete(member);
+  if (set.size === 0) map.delete(key);
+}
+
+/** An index of things by (label, value), for labels given as plain objects. */
+class LabelValueIndex<T> {
+  private readonly byLabel = new Map<string, Map<string, Set<T>>>();
+
+  add(labels: LabelMap, thing: T): void {
+    for (const key of Object.keys(labels)) {
+      let values = this.byLabel.get(key);
+      if (values === undefined) this.byLabel.set(key, (values = new Map()));
+      addTo(values, labels[key]!, thing);
+    }
+  }
+
+  remove(labels: LabelMap, thing: T): void {
+    for (const key of Object.keys(labels)) {
+      const values = this.byLabel.get(key);
+      if (values === undefined) continue;
+      removeFrom(values, labels[key]!, thing);
+      if (values.size === 0) this.byLabel.delete(key);
+    }
+  }
+
+  /** Things with `label` set to one of `values`, or to anything when `values` is null. */
+  *with(label: string, values: readonly string[] | null): Generator<T> {
+    const byValue = this.byLabel.get(label);
+    if (byValue === undefined) return;
+    if (values === null) for (const set of byValue.values()) yield* set;
+    else for (const value of values) yield* byValue.get(value) ?? [];
+  }
+
+  /** How many things `with(label, values)` yields. */
+  count(label: string, values: readonly string[] | null): number {
+    const byValue = this.byLabel.get(label);
+    if (byValue === undefined) return 0;
+    let n = 0;
+    if (values === null) for (const set of byValue.values()) n += set.size;
+    else for (const value of values) n += byValue.get(value)?.size ?? 0;
+    return n;
+  }
+}
+
+/** A usable restriction: the label must be present, with one of `values` (null: any value). */
+interface Requirement {
+  readonly label: string;
+  readonly values: readonly string[] | null;
+}
+
+/** The restrictions a selector's index can use; `undefined` when the selector can never match. */
+function requirementsOf(selector: Selector): Requirement[] | undefined {
+  const requirements: Requirement[] = [];
+  for (const [label, r] of selector.labelRestrictions()) {
+    const impossible = (r.mustBePresent && r.mustBeAbsent) || r.mustHaveOneOfValues?.length === 0;
+    if (impossible) return undefined;
+    if (r.mustBePresent) requirements.push({ label, values: r.mustHaveOneOfValues });
+  }
+  return requirements;
+}
+
+/** Incrementally maintained matches between selectors and items with inherited labels. */
+export class LabelIndex {
+  private readonly callbacks: LabelIndexCallbacks;
+  private readonly items = new Map<string, Item>();
+  private readonly parents = new Map<string, Parent>();
+  private readonly selectors = new Map<string, IndexedSelector>();
+  /** Items by their own labels, and parents by theirs: where a new selector's candidates come from. */
+  private readonly itemsByLabel = new LabelValueIndex<Item>();
+  private readonly parentsByLabel = new LabelValueIndex<Parent>();
+  /** Selectors by the bucket they are filed under: where an updated item's candidates come from. */
+  private readonly filed = new Map<string, SelectorBuckets>();
+  /** Selectors with no usable restriction: candidates for every item. */
+  private readonly unoptimised = new Set<IndexedSelector>();
+
+  constructor(callbacks: LabelIndexCallbacks) {
+    this.callbacks = callbacks;
+  }
+
+  // ---- items ------------------------------------------------------------------------------
+
+  /** Adds or replaces an item's own labels and ordered parent IDs. */
+  updateItem(id: string, labels: LabelMap, parentIds: readonly string[]): void {
+    const existing = this.items.get(id);
+    if (
+      existing !== undefined &&
+      sameLabels(existing.labels, labels) &&
+      existing.parents.length === parentIds.length &&
+      existing.parents.every((p, i) => p.id === parentIds[i])
+    ) {
+      return;
+    }
+    const parents = parentIds.map((parentId) => this.parentFor(parentId));
+    if (existing === undefined) {
+      const item: Item = { id, labels, parents, lookup: makeLookup(labels, parents), matches: undefined };
+      this.items.set(id, item);
+      this.itemsByLabel.add(labels, item);
+      for (const parent of parents) parent.children.add(item);
+      this.reevaluate(item);
+      return;
+    }
+    this.itemsByLabel.remove(existing.labels, existing);
+    for (const parent of existing.parents) this.releaseChild(parent, existing);
+    existing.labels = labels;
+    existing.parents = parents;
+    existing.lookup = makeLookup(labels, parents);
+    this.itemsByLabel.add(labels, existing);
+    for (const parent of parents) parent.children.add(existing);
+    this.reevaluate(existing);
+  }
+
+  /** Removes an item, stopping all its matches. Unknown IDs are ignored. */
+  deleteItem(id: string): void {
+    const item = this.items.get(id);
+    if (item === undefined) return;
+    for (const selector of item.matches ?? []) {
+      selector.matches.delete(item);
+      this.callbacks.onMatchStopped(selector.id, id);
+    }
+    this.items.delete(id);
+    this.itemsByLabel.remove(item.labels, item);
+    for (const parent of item.parents) this.releaseChild(parent, item);
+  }
+
+  // ---- parents ----------------------------------------------------------------------------
+
+  /** Adds or replaces a parent's labels; its children are re-evaluated. */
+  updateParent(id: string, labels: LabelMap): void {
+    const parent = this.parentFor(id);
+    const wasDefined = parent.defined;
+    parent.defined = true;
+    if (wasDefined && sameLabels(parent.labels, labels)) return;
+    this.setParentLabels(parent, labels);
+  }
+
+  /** Deletes a parent: its children keep the reference, now with no labels from it. */
+  deleteParent(id: string): void {
+    const parent = this.parents.get(id);
+    if (parent === undefined || !parent.defined) return;
+    parent.defined = false;
+    this.setParentLabels(parent, {});
+    if (parent.children.size === 0) this.parents.delete(id);
+  }
+
+  private setParentLabels(parent: Parent, labels: LabelMap): void {
+    this.parentsByLabel.remove(parent.labels, parent);
+    parent.labels = labels;
+    this.parentsByLabel.add(labels, parent);
+    for (const child of parent.children) this.reevaluate(child);
+  }
+
+  private parentFor(id: string): Parent {
+    let parent = this.parents.get(id);
+    if (parent === undefined) {
+      parent = { id, labels: {}, defined: false, children: new Set() };
+      this.parents.set(id, parent);
+    }
+    return parent;
+  }
+
+  private releaseChild(parent: Parent, item: Item): void {
+    parent.children.delete(item);
+    if (parent.children.size === 0 && !parent.defined) this.parents.delete(parent.id);
+  }
+
+  // ---- selectors --------------------------------------------------------------------------
+
+  /** Adds or replaces a selector; replacing with an equal selector (same unique ID) does nothing. */
+  updateSelector(id: string, selector: Selector): void {
+    const existing = this.selectors.get(id);
+    if (existing !== undefined) {
+      if (existing.selector.uniqueId === selector.uniqueId) return;
+      this.deleteSelector(id);
+    }
+    const indexed: IndexedSelector = { id, selector, matches: new Set(), filing: undefined };
+    this.selectors.set(id, indexed);
+    const requirements = requirementsOf(selector);
+    if (requirements === undefined) return; // can never match: not filed, nothing to scan
+    indexed.filing = this.chooseFiling(requirements);
+    this.file(indexed);
+    for (const item of this.candidateItems(requirements)) {
+      if (selector.matchesWith(item.lookup)) this.start(indexed, item);
+    }
+  }
+
+  /** Removes a selector, stopping all its matches. Unknown IDs are ignored. */
+  deleteSelector(id: string): void {
+    const indexed = this.selectors.get(id);
+    if (indexed === undefined) return;
+    this.selectors.delete(id);
+    this.unfile(indexed);
+    for (const item of indexed.matches) {
+      item.matches!.delete(indexed);
+      if (item.matches!.size === 0) item.matches = undefined;
+      this.callbacks.onMatchStopped(id, item.id);
+    }
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  /** IDs of the items a registered selector matches. */
+  itemsMatching(selectorId: string): string[] {
+    return [...(this.selectors.get(selectorId)?.matches ?? [])].map((item) => item.id);
+  }
+
+  /** IDs of the registered selectors an item matches. */
+  selectorsMatching(itemId: string): string[] {
+    return [...(this.items.get(itemId)?.matches ?? [])].map((selector) => selector.id);
+  }
+
+  /** IDs of the items an unregistered selector would match (uses the same candidate search). */
+  evaluate(selector: Selector): string[] {
+    const requirements = requirementsOf(selector);
+    if (requirements === undefined) return [];
+    const ids: string[] = [];
+    for (const item of this.candidateItems(requirements)) if (selector.matchesWith(item.lookup)) ids.push(item.id);
+    return ids;
+  }
+
+  /** Reads an item's effective label `key` (own, then parents in order). */
+  labelOf(itemId: string, key: string): string | undefined {
+    return this.items.get(itemId)?.lookup(key);
+  }
+
+  // ---- matching ---------------------------------------------------------------------------
+
+  private start(selector: IndexedSelector, item: Item): void {
+    selector.matches.add(item);
+    (item.matches ??= new Set()).add(selector);
+    this.callbacks.onMatchStarted(selector.id, item.id);
+  }
+
+  private stop(selector: IndexedSelector, item: Item): void {
+    selector.matches.delete(item);
+    item.matches!.delete(selector);
+    if (item.matches!.size === 0) item.matches = undefined;
+    this.callbacks.onMatchStopped(selector.id, item.id);
+  }
+
+  /** Re-checks an item against the selectors that could match it now, and those it matched. */
+  private reevaluate(item: Item): void {
+    const candidates = new Set<IndexedSelector>(this.unoptimised);
+    const addFiled = (key: string, value: string) => {
+      const buckets = this.filed.get(key);
+      if (buckets === undefined) return;
+      for (const s of buckets.any) candidates.add(s);
+      const byValue = buckets.byValue.get(value);
+      if (byValue !== undefined) for (const s of byValue) candidates.add(s);
+    };
+    for (const key of Object.keys(item.labels)) addFiled(key, item.labels[key]!);
+    for (const parent of item.parents) for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
+    const before = item.matches === undefined ? [] : [...item.matches];
+    for (const selector of before) candidates.add(selector);
+    for (const selector of candidates) {
+      const matches = selector.selector.matchesWith(item.lookup);
+      const matched = item.matches?.has(selector) ?? false;
+      if (matches && !matched) this.start(selector, item);
+      else if (!matches && matched) this.stop(selector, item);
+    }
+  }
+
+  /** Items that can match: those in the smallest bucket a requirement allows, or all items. */
+  private candidateItems(requirements: readonly Requirement[]): Iterable<Item> {
+    let best: Requirement | undefined;
+    let bestCount = this.items.size;
+    for (const requirement of requirements) {
+      const count = this.itemCount(requirement);
+      if (count < bestCount || (count === bestCount && best === undefined)) {
+        best = requirement;
+        bestCount = count;
+      }
+    }
+    if (best === undefined) return this.items.values();
+    if (bestCount === 0) return [];
+    const found = new Set<Item>(this.itemsByLabel.with(best.label, best.values));
+    for (const parent of this.parentsByLabel.with(best.label, best.values))
+      for (const child of parent.children) found.add(child);
+    return found;
+  }
+
+  /** Items whose effective labels may meet `requirement` (own label, or inherited from a parent). */
+  private itemCount(requirement: Requirement): number {
+    let n = this.itemsByLabel.count(requirement.label, requirement.values);
+    for (const parent of this.parentsByLabel.with(requirement.label, requirement.values)) n += parent.children.size;
+    return n;
+  }
+
+  // ---- filing -----------------------------------------------------------------------------
+
+  /** The bucket with fewest items now, then fewest selectors, then a value bucket before a wildcard. */
+  private chooseFiling(requirements: readonly Requirement[]): Filing {
+    let best: Filing = { kind: "unoptimised" };
+    let bestCost: readonly number[] = [Number.POSITIVE_INFINITY];
+    for (const requirement of requirements) {
+      const cost = [
+        this.itemCount(requirement),
+        this.selectorCount(requirement),
+        requirement.values === null ? 1 : 0,
+      ] as const;
+      if (lexicographicallyLess(cost, bestCost)) {
+        bestCost = cost;
+        best =
+          requirement.values === null
+            ? { kind: "any", label: requirement.label }
+            : { kind: "values", label: requirement.label, values: requirement.values };
+      }
+    }
+    return best;
+  }
+
+  private selectorCount(requirement: Requirement): number {
+    const buckets = this.filed.get(requirement.label);
+    if (buckets === undefined) return 0;
+    if (requirement.values === null) return buckets.any.size;
+    let n = 0;
+    for (const value of requirement.values) n += buckets.byValue.get(value)?.size ?? 0;
+    return n;
+  }
+
+  private bucketsFor(label: string): SelectorBuckets {
+    let buckets = this.filed.get(label);
+    if (buckets === undefined) {
+      buckets = { any: new Set(), byValue: new Map() };
+      this.filed.set(label, buckets);
+    }
+    return buckets;
+  }
+
+  private file(selector: IndexedSelector): void {
+    const filing = selector.filing!;
+    if (filing.kind === "unoptimised") this.unoptimised.add(selector);
+    else if (filing.kind === "any") this.bucketsFor(filing.label).any.add(selector);
+    else for (const value of filing.values) addTo(this.bucketsFor(filing.label).byValue, value, selector);
+  }
+
+  private unfile(selector: IndexedSelector): void {
+    const filing = selector.filing;
+    if (filing === undefined) return;
+    if (filing.kind === "unoptimised") {
+      this.unoptimised.delete(selector);
+      return;
+    }
+    const buckets = this.filed.get(filing.label);
+    if (buckets === undefined) return;
+    if (filing.kind === "any") buckets.any.delete(selector);
+    else for (const value of filing.values) removeFrom(buckets.byValue, value, selector);
+    if (buckets.any.size === 0 && buckets.byValue.size === 0) this.filed.delete(filing.label);
+  }
+}
+
+function lexicographicallyLess(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return a.length < b.length;
+}

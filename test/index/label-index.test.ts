@@ -1,0 +1,141 @@
+/**
+ * LabelIndex against brute force: after any sequence of item, parent and selector updates, every
+ * selector's matches equal a plain evaluation of every item's effective labels, and the reported
+ * transitions, replayed, give exactly those matches.
+ */
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { LabelIndex } from "../../src/index/label-index.js";
+import { parseSelector } from "../../src/selector/index.js";
+
+type Op =
+  | { op: "item"; id: string; labels: Record<string, string>; parents: string[] }
+  | { op: "deleteItem"; id: string }
+  | { op: "parent"; id: string; labels: Record<string, string> }
+  | { op: "deleteParent"; id: string }
+  | { op: "selector"; id: string; text: string }
+  | { op: "deleteSelector"; id: string };
+
+const keys = ["app", "tier", "pcns.team", "debug"];
+const values = ["web", "db", "a", ""];
+const labels = fc.dictionary(fc.constantFrom(...keys), fc.constantFrom(...values), { maxKeys: 3 });
+const itemId = fc.constantFrom("i1", "i2", "i3", "i4", "i5");
+const parentId = fc.constantFrom("kns.shop", "kns.pay", "ksa.shop.x");
+const selectorId = fc.constantFrom("s1", "s2", "s3", "s4");
+const selectorText = fc.constantFrom(
+  "all()",
+  "app == 'web'",
+  "app == 'web' && has(debug)",
+  "has(pcns.team)",
+  "pcns.team in {'a', 'web'}",
+  "!has(debug)",
+  "app != 'db'",
+  "tier == 'db' || app == 'db'",
+  "app == 'web' && app == 'db'",
+  "has(debug) && !has(debug)",
+  "app in {}",
+);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    op: fc.constant("item" as const),
+    id: itemId,
+    labels,
+    parents: fc.uniqueArray(parentId, { maxLength: 2 }),
+  }),
+  fc.record({ op: fc.constant("deleteItem" as const), id: itemId }),
+  fc.record({ op: fc.constant("parent" as const), id: parentId, labels }),
+  fc.record({ op: fc.constant("deleteParent" as const), id: parentId }),
+  fc.record({ op: fc.constant("selector" as const), id: selectorId, text: selectorText }),
+  fc.record({ op: fc.constant("deleteSelector" as const), id: selectorId }),
+);
+
+describe("LabelIndex", () => {
+  test.prop([fc.array(op, { maxLength: 40 })], { numRuns: 400 })(
+    "matches what a brute-force evaluation finds, after every step",
+    (ops) => {
+      const replayed = new Map<string, Set<string>>();
+      const index = new LabelIndex({
+        onMatchStarted: (s, i) => {
+          const set = replayed.get(s) ?? new Set();
+          expect(set.has(i), `duplicate start ${s} ${i}`).toBe(false);
+          replayed.set(s, set.add(i));
+        },
+        onMatchStopped: (s, i) => {
+          expect(replayed.get(s)?.has(i), `stop without start ${s} ${i}`).toBe(true);
+          replayed.get(s)!.delete(i);
+        },
+      });
+      const items = new Map<string, { labels: Record<string, string>; parents: string[] }>();
+      const parents = new Map<string, Record<string, string>>();
+      const selectors = new Map<string, string>();
+      for (const step of ops) {
+        switch (step.op) {
+          case "item":
+            items.set(step.id, { labels: step.labels, parents: step.parents });
+            index.updateItem(step.id, step.labels, step.parents);
+            break;
+          case "deleteItem":
+            items.delete(step.id);
+            index.deleteItem(step.id);
+            break;
+          case "parent":
+            parents.set(step.id, step.labels);
+            index.updateParent(step.id, step.labels);
+            break;
+          case "deleteParent":
+            parents.delete(step.id);
+            index.deleteParent(step.id);
+            break;
+          case "selector":
+            selectors.set(step.id, step.text);
+            index.updateSelector(step.id, parseSelector(step.text));
+            break;
+          case "deleteSelector":
+            selectors.delete(step.id);
+            index.deleteSelector(step.id);
+            break;
+        }
+        for (const [sid, text] of selectors) {
+          const expected = [...items]
+            .filter(([, item]) =>
+              parseSelector(text).matchesWith((key) => {
+                if (Object.hasOwn(item.labels, key)) return item.labels[key];
+                for (const p of item.parents) {
+                  const pl = parents.get(p) ?? {};
+                  if (Object.hasOwn(pl, key)) return pl[key];
+                }
+                return undefined;
+              }),
+            )
+            .map(([id]) => id)
+            .sort();
+          expect(index.itemsMatching(sid).sort(), `selector ${sid} = ${text}`).toEqual(expected);
+          expect([...(replayed.get(sid) ?? [])].sort()).toEqual(expected);
+          expect(index.evaluate(parseSelector(text)).sort()).toEqual(expected);
+        }
+        for (const [sid, set] of replayed) if (!selectors.has(sid)) expect(set.size).toBe(0);
+      }
+    },
+  );
+
+  it("files selectors that share a common label under their rare labels", () => {
+    // Felix's WorkloadUpdate benchmark shape: with a static score every selector lands under
+    // alpha=beta and each endpoint update evaluates all of them.
+    let evaluations = 0;
+    const selectors = Array.from({ length: 50 }, (_, i) => {
+      const selector = parseSelector(`alpha == "beta" && has(ipset-${i})`);
+      const matchesWith = selector.matchesWith.bind(selector);
+      selector.matchesWith = (lookup) => {
+        evaluations++;
+        return matchesWith(lookup);
+      };
+      return selector;
+    });
+    const started: string[] = [];
+    const index = new LabelIndex({ onMatchStarted: (s) => started.push(s), onMatchStopped: () => {} });
+    selectors.forEach((selector, i) => index.updateSelector(`ipset-${i}`, selector));
+    index.updateItem("wep-0", { alpha: "beta", "ipset-1": "true" }, []);
+    expect(started).toEqual(["ipset-1"]);
+    expect(evaluations).toBeLessThanOrEqual(2);
+  });
+});
