@@ -2,7 +2,7 @@
  * The engine's outputs, as plain data: IP sets (Felix's identities), parsed rules that reference
  * them, and the deltas a consumer applies between flushes.
  */
-import type { IcmpMatch, PolicyKind, Protocol, RuleAction } from "../model/index.js";
+import type { Diagnostic, IcmpMatch, ModelResource, PolicyKind, Protocol, RuleAction } from "../model/index.js";
 
 /** `net`: CIDR members (`10.0.0.1/32`). `ip-and-port`: IP+port members (`10.0.0.1,tcp:8080`). */
 export type IpSetType = "net" | "ip-and-port";
@@ -178,9 +178,16 @@ export interface PolicyEngine {
    * cluster (`""`, the default, is local). Returns the conversion's diagnostics; never throws on
    * user data.
    */
-  upsert(resource: unknown, options?: { readonly cluster?: string }): import("../model/index.js").Diagnostic[];
+  upsert(resource: unknown, options?: { readonly cluster?: string }): Diagnostic[];
   /** Removes a resource previously upserted; unknown references are ignored. */
   remove(ref: ResourceRef, options?: { readonly cluster?: string }): void;
+  /**
+   * Adds or replaces one model object directly, for callers that convert or generate model
+   * objects themselves (simulators, benchmarks). Prefer `upsert` for raw resources.
+   */
+  upsertModel(resource: ModelResource): void;
+  /** Removes a model object given to `upsertModel` (identified by its kind, cluster and key fields). */
+  removeModel(resource: ModelResource): void;
   /** Everything that changed since the previous flush, coalesced. */
   flush(): EngineDelta;
   /** Active IP sets, sorted by ID. */

@@ -1,0 +1,142 @@
+/**
+ * DeltaLog: collects the transitions of one batch and turns them into a coalesced
+ * {@link EngineDelta} at flush.
+ *
+ * For everything touched in the batch it remembers the state at the previous flush (the first
+ * transition seen tells it: an "added" means it was absent) and the state now; only differences
+ * are reported. So a pod added and deleted within one batch leaves no trace, and an IP set that
+ * was deactivated and reactivated reports only the members that really differ. Members of an IP
+ * set that is gone at flush are not listed: the set goes with them, as in Felix.
+ */
+import { compareByUtf8 } from "../selector/index.js";
+import type { EngineDelta, IpSetInfo, ParsedPolicy, ParsedProfile, PolicyRef } from "./types.js";
+
+interface Change<T> {
+  /** Present at the previous flush. */
+  readonly before: boolean;
+  /** The current value, undefined when absent now. */
+  now: T | undefined;
+}
+
+/** Records the first-seen "before" state and the latest value of each thing touched. */
+function touch<K, T>(changes: Map<K, Change<T>>, key: K, wasPresent: boolean): Change<T> {
+  let change = changes.get(key);
+  if (change === undefined) {
+    change = { before: wasPresent, now: undefined };
+    changes.set(key, change);
+  }
+  return change;
+}
+
+/** Accumulates one batch of transitions. */
+export class DeltaLog {
+  private ipSets = new Map<string, Change<IpSetInfo>>();
+  private members = new Map<string, Map<string, Change<true>>>();
+  private policies = new Map<string, Change<ParsedPolicy>>();
+  /** The identity of each policy touched, for reporting deactivations. */
+  private policyRefs = new Map<string, PolicyRef>();
+  private profiles = new Map<string, Change<ParsedProfile>>();
+
+  /** An IP set became active. */
+  ipSetAdded(info: IpSetInfo): void {
+    touch(this.ipSets, info.id, false).now = info;
+  }
+
+  /** An IP set became inactive. */
+  ipSetRemoved(id: string): void {
+    touch(this.ipSets, id, true).now = undefined;
+  }
+
+  /** A member joined an IP set. */
+  memberAdded(ipSetId: string, member: string): void {
+    touch(this.membersOf(ipSetId), member, false).now = true;
+  }
+
+  /** A member left an IP set. */
+  memberRemoved(ipSetId: string, member: string): void {
+    touch(this.membersOf(ipSetId), member, true).now = undefined;
+  }
+
+  /** A policy became active or, if it already was, changed. */
+  policyActive(key: string, policy: ParsedPolicy, wasActive: boolean): void {
+    touch(this.policies, key, wasActive).now = policy;
+    this.policyRefs.set(key, policy);
+  }
+
+  /** A policy stopped being active. */
+  policyInactive(key: string, ref: PolicyRef): void {
+    touch(this.policies, key, true).now = undefined;
+    this.policyRefs.set(key, ref);
+  }
+
+  /** A profile became active or, if it already was, changed. */
+  profileActive(profile: ParsedProfile, wasActive: boolean): void {
+    touch(this.profiles, profile.name, wasActive).now = profile;
+  }
+
+  /** A profile stopped being active. */
+  profileInactive(name: string): void {
+    touch(this.profiles, name, true).now = undefined;
+  }
+
+  /** The batch's coalesced delta; the log starts a new batch. */
+  flush(): EngineDelta {
+    const delta: EngineDelta = {
+      ipSetsAdded: [],
+      ipSetsRemoved: [],
+      membersAdded: new Map(),
+      membersRemoved: new Map(),
+      policiesActivated: [],
+      policiesUpdated: [],
+      policiesDeactivated: [],
+      profilesActivated: [],
+      profilesUpdated: [],
+      profilesDeactivated: [],
+    };
+    const existsNow = (id: string) => {
+      const change = this.ipSets.get(id);
+      return change === undefined || change.now !== undefined;
+    };
+    for (const [id, change] of this.ipSets) {
+      if (!change.before && change.now !== undefined) delta.ipSetsAdded.push(change.now);
+      else if (change.before && change.now === undefined) delta.ipSetsRemoved.push(id);
+    }
+    for (const [id, members] of this.members) {
+      if (!existsNow(id)) continue;
+      const added: string[] = [];
+      const removed: string[] = [];
+      for (const [member, change] of members) {
+        if (!change.before && change.now) added.push(member);
+        else if (change.before && !change.now) removed.push(member);
+      }
+      if (added.length > 0) delta.membersAdded.set(id, added.sort(compareByUtf8));
+      if (removed.length > 0) delta.membersRemoved.set(id, removed.sort(compareByUtf8));
+    }
+    for (const [key, change] of this.policies) {
+      if (change.now === undefined) {
+        if (change.before) delta.policiesDeactivated.push(this.policyRefs.get(key)!);
+      } else if (!change.before) delta.policiesActivated.push(change.now);
+      else delta.policiesUpdated.push(change.now);
+    }
+    for (const [name, change] of this.profiles) {
+      if (change.now === undefined) {
+        if (change.before) delta.profilesDeactivated.push(name);
+      } else if (!change.before) delta.profilesActivated.push(change.now);
+      else delta.profilesUpdated.push(change.now);
+    }
+    delta.ipSetsAdded.sort((a, b) => compareByUtf8(a.id, b.id));
+    delta.ipSetsRemoved.sort(compareByUtf8);
+    this.ipSets = new Map();
+    this.members = new Map();
+    this.policies = new Map();
+    this.policyRefs = new Map();
+    this.profiles = new Map();
+    return delta;
+  }
+
+  private membersOf(ipSetId: string): Map<string, Change<true>> {
+    let members = this.members.get(ipSetId);
+    if (members === undefined) this.members.set(ipSetId, (members = new Map()));
+    return members;
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * calc/ — the policy engine: Felix's calculation graph, wired here and only here.
+ *
+ * Data flows one way. A raw resource is converted (k8s/) into model objects, which feed:
+ *
+ *   endpoints, network sets, profile labels (every cluster) ──► MemberCalculator ──► members
+ *   local endpoints, local policies and profiles ──► ActiveRulesCalculator
+ *        └─ active policies/profiles ──► RuleScanner ──► IP sets needed ──► MemberCalculator
+ *
+ * and every transition is recorded in a DeltaLog that `flush()` turns into one coalesced delta.
+ * Remote clusters' endpoints and profile labels take part as rule peers; their policies and
+ * profile rules never apply here, and their endpoints never activate anything.
+ *
+ * An update that no longer converts (say, a policy edited to an invalid selector) removes what the
+ * resource produced before, as Felix's validation filter treats an invalid update as a deletion.
+ */
+import { convertResource } from "../k8s/convert.js";
+import {
+  type Diagnostic,
+  hostEndpointId,
+  type ModelResource,
+  type Policy,
+  profileId,
+  type Tier,
+  workloadEndpointId,
+} from "../model/index.js";
+import { compareByUtf8, normaliseSelector, parseSelector } from "../selector/index.js";
+import { ActiveRulesCalculator } from "./active-rules.js";
+import { DeltaLog } from "./delta-log.js";
+import { MemberCalculator, type MemberSource } from "./members.js";
+import { RuleScanner } from "./rule-scanner.js";
+import type {
+  EndpointMatch,
+  EngineDelta,
+  IpSetInfo,
+  ParsedPolicy,
+  ParsedProfile,
+  PolicyEngine,
+  PolicyEngineOptions,
+  PolicyRef,
+  ResourceRef,
+} from "./types.js";
+
+/** Calico's default tier and its order, used when no Tier resource says otherwise. */
+const DEFAULT_TIER = { name: "default", order: 1_000_000 };
+
+/** API groups whose resources are the same objects (calicoctl's and the CRDs'). */
+function apiGroup(apiVersion: string): string {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
+  return group === "crd.projectcalico.org" ? "projectcalico.org" : group;
+}
+
+/** The identity of a raw resource, when it is readable enough to have one. */
+function rawIdentity(raw: unknown): { group: string; kind: string; namespace: string; name: string } | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const { apiVersion, kind, metadata } = raw as { apiVersion?: unknown; kind?: unknown; metadata?: unknown };
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return undefined;
+  if (typeof metadata !== "object" || metadata === null) return undefined;
+  const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
+  if (typeof name !== "string" || name === "") return undefined;
+  return { group: apiGroup(apiVersion), kind, namespace: typeof namespace === "string" ? namespace : "", name };
+}
+
+/** A model object's identity within the engine. Item keys (endpoints, network sets) are also LabelIndex IDs. */
+function modelKey(resource: ModelResource): string {
+  switch (resource.kind) {
+    case "WorkloadEndpoint":
+      return `wep|${workloadEndpointId(resource)}`;
+    case "HostEndpoint":
+      return `hep|${hostEndpointId(resource)}`;
+    case "NetworkSet":
+      return `netset|${resource.cluster}|${resource.namespace}|${resource.name}`;
+    case "Profile":
+      return `profile|${profileId(resource.cluster, resource.name)}`;
+    case "Policy":
+      return `policy|${resource.cluster}|${resource.policyKind}|${resource.namespace}|${resource.name}`;
+    case "Tier":
+    case "IPPool":
+    case "RemoteClusterConfiguration":
+      return `${resource.kind}|${resource.cluster}|${resource.name}`;
+    default:
+      return `${resource.kind}|${resource.cluster}|${resource.namespace}|${resource.name}`;
+  }
+}
+
+/** A workload endpoint's address as a member: the address alone, as /32 or /128 (Felix ignores the prefix). */
+function hostMember(net: string): string {
+  const address = net.slice(0, net.indexOf("/"));
+  return `${address}/${address.includes(":") ? 128 : 32}`;
+}
+
+/** A network set's networks as members; a /0 becomes its two /1 halves, as Felix programs it. */
+function networkMembers(nets: readonly string[]): string[] {
+  return nets.flatMap((net) => {
+    if (net === "0.0.0.0/0") return ["0.0.0.0/1", "128.0.0.0/1"];
+    if (net === "::/0") return ["::/1", "8000::/1"];
+    return [net];
+  });
+}
+
+function policyRef(policy: Policy | ParsedPolicy): PolicyRef {
+  return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
+}
+
+class Engine implements PolicyEngine {
+  private readonly node: string | undefined;
+  private readonly log = new DeltaLog();
+  private readonly members: MemberCalculator;
+  private readonly scanner: RuleScanner;
+  private readonly activeRules: ActiveRulesCalculator;
+  /** Model objects by model key. */
+  private readonly models = new Map<string, ModelResource>();
+  /** Model keys each raw resource produced, by raw key. */
+  private readonly produced = new Map<string, readonly string[]>();
+  /** Raw keys by cluster, kind, namespace and name (without API group), for `remove`. */
+  private readonly rawKeysByName = new Map<string, Set<string>>();
+  /** Endpoints fed to the active-rules calculator (local, on this node). */
+  private readonly localEndpoints = new Set<string>();
+  private readonly parsedPolicies = new Map<string, ParsedPolicy>();
+  private readonly parsedProfiles = new Map<string, ParsedProfile>();
+
+  constructor(options: PolicyEngineOptions) {
+    this.node = options.node;
+    this.members = new MemberCalculator({
+      onMemberAdded: (id, member) => this.log.memberAdded(id, member),
+      onMemberRemoved: (id, member) => this.log.memberRemoved(id, member),
+    });
+    this.scanner = new RuleScanner({
+      onIpSetActive: (info, selector) => {
+        this.log.ipSetAdded(info);
+        this.members.addIpSet(info, selector);
+      },
+      onIpSetInactive: (id) => {
+        this.members.removeIpSet(id);
+        this.log.ipSetRemoved(id);
+      },
+    });
+    this.activeRules = new ActiveRulesCalculator({
+      onPolicyActive: (key, policy) => {
+        const rules = this.scanner.updateRules(key, policy.ingress, policy.egress);
+        const parsed: ParsedPolicy = {
+          ...policyRef(policy),
+          tier: policy.tier,
+          ...(policy.order === undefined ? {} : { order: policy.order }),
+          selector: normaliseSelector(policy.selector),
+          types: policy.types,
+          ...rules,
+        };
+        const wasActive = this.parsedPolicies.has(key);
+        this.parsedPolicies.set(key, parsed);
+        this.log.policyActive(key, parsed, wasActive);
+      },
+      onPolicyInactive: (key) => {
+        this.scanner.removeRules(key);
+        const parsed = this.parsedPolicies.get(key)!;
+        this.parsedPolicies.delete(key);
+        this.log.policyInactive(key, policyRef(parsed));
+      },
+      onProfileActive: (name, ingress, egress) => {
+        const parsed: ParsedProfile = { name, ...this.scanner.updateRules(`profile-rules|${name}`, ingress, egress) };
+        const wasActive = this.parsedProfiles.has(name);
+        this.parsedProfiles.set(name, parsed);
+        this.log.profileActive(parsed, wasActive);
+      },
+      onProfileInactive: (name) => {
+        this.scanner.removeRules(`profile-rules|${name}`);
+        this.parsedProfiles.delete(name);
+        this.log.profileInactive(name);
+      },
+    });
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  upsert(resource: unknown, options: { readonly cluster?: string } = {}): Diagnostic[] {
+    const cluster = options.cluster ?? "";
+    const { resources, diagnostics } = convertResource(resource, { cluster });
+    const identity = rawIdentity(resource);
+    if (identity === undefined) return diagnostics;
+    const rawKey = `${cluster}|${identity.group}|${identity.kind}|${identity.namespace}|${identity.name}`;
+    const keys = resources.map(modelKey);
+    for (const stale of this.produced.get(rawKey) ?? []) if (!keys.includes(stale)) this.removeModelByKey(stale);
+    for (const model of resources) this.upsertModel(model);
+    const byName = `${cluster}|${identity.kind}|${identity.namespace}|${identity.name}`;
+    if (keys.length > 0) {
+      this.produced.set(rawKey, keys);
+      let rawKeys = this.rawKeysByName.get(byName);
+      if (rawKeys === undefined) this.rawKeysByName.set(byName, (rawKeys = new Set()));
+      rawKeys.add(rawKey);
+    } else {
+      this.forgetRaw(rawKey, byName);
+    }
+    return diagnostics;
+  }
+
+  remove(ref: ResourceRef, options: { readonly cluster?: string } = {}): void {
+    const cluster = options.cluster ?? "";
+    const byName = `${cluster}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}`;
+    const group = ref.apiVersion === undefined ? undefined : apiGroup(ref.apiVersion);
+    for (const rawKey of [...(this.rawKeysByName.get(byName) ?? [])]) {
+      if (group !== undefined && rawKey.split("|")[1] !== group) continue;
+      for (const key of this.produced.get(rawKey) ?? []) this.removeModelByKey(key);
+      this.forgetRaw(rawKey, byName);
+    }
+  }
+
+  upsertModel(resource: ModelResource): void {
+    const key = modelKey(resource);
+    this.models.set(key, resource);
+    const local = resource.cluster === "";
+    switch (resource.kind) {
+      case "WorkloadEndpoint":
+      case "HostEndpoint": {
+        const nets =
+          resource.kind === "WorkloadEndpoint"
+            ? [...resource.ipv4Nets, ...resource.ipv6Nets].map(hostMember)
+            : [...resource.expectedIPv4.map((ip) => `${ip}/32`), ...resource.expectedIPv6.map((ip) => `${ip}/128`)];
+        const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
+        this.members.updateItem(key, { labels: resource.labels, parents, nets, ports: resource.ports });
+        if (local && (this.node === undefined || resource.node === this.node)) {
+          this.localEndpoints.add(key);
+          this.activeRules.updateEndpoint(key, resource.labels, resource.profiles);
+        } else if (this.localEndpoints.delete(key)) {
+          this.activeRules.deleteEndpoint(key);
+        }
+        break;
+      }
+      case "NetworkSet": {
+        const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
+        const source: MemberSource = {
+          labels: resource.labels,
+          parents,
+          nets: networkMembers(resource.nets),
+          ports: [],
+        };
+        this.members.updateItem(key, source);
+        break;
+      }
+      case "Profile":
+        this.members.updateParent(profileId(resource.cluster, resource.name), resource.labels);
+        if (local) {
+          this.activeRules.updateProfileLabels(resource.name, resource.labels);
+          this.activeRules.updateProfile(resource.name, resource);
+        }
+        break;
+      case "Policy":
+        if (local) this.activeRules.updatePolicy(key, resource);
+        break;
+      default:
+        // Tiers order active policies; the rest (pools, RCCs, services) are kept for later stages.
+        break;
+    }
+  }
+
+  removeModel(resource: ModelResource): void {
+    this.removeModelByKey(modelKey(resource));
+  }
+
+  private removeModelByKey(key: string): void {
+    const resource = this.models.get(key);
+    if (resource === undefined) return;
+    this.models.delete(key);
+    switch (resource.kind) {
+      case "WorkloadEndpoint":
+      case "HostEndpoint":
+        if (this.localEndpoints.delete(key)) this.activeRules.deleteEndpoint(key);
+        this.members.deleteItem(key);
+        break;
+      case "NetworkSet":
+        this.members.deleteItem(key);
+        break;
+      case "Profile":
+        this.members.deleteParent(profileId(resource.cluster, resource.name));
+        if (resource.cluster === "") {
+          this.activeRules.deleteProfileLabels(resource.name);
+          this.activeRules.deleteProfile(resource.name);
+        }
+        break;
+      case "Policy":
+        if (resource.cluster === "") this.activeRules.deletePolicy(key);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private forgetRaw(rawKey: string, byName: string): void {
+    this.produced.delete(rawKey);
+    const rawKeys = this.rawKeysByName.get(byName);
+    rawKeys?.delete(rawKey);
+    if (rawKeys?.size === 0) this.rawKeysByName.delete(byName);
+  }
+
+  // ---- output -----------------------------------------------------------------------------
+
+  flush(): EngineDelta {
+    return this.log.flush();
+  }
+
+  ipSets(): readonly IpSetInfo[] {
+    return this.members.activeIpSets().sort((a, b) => compareByUtf8(a.id, b.id));
+  }
+
+  ipSetMembers(id: string): readonly string[] {
+    return this.members.members(id).sort(compareByUtf8);
+  }
+
+  activePolicies(): readonly ParsedPolicy[] {
+    const tierOrder = (name: string): number => {
+      const tier = this.models.get(`Tier||${name}`) as Tier | undefined;
+      return tier?.order ?? (name === DEFAULT_TIER.name ? DEFAULT_TIER.order : Number.POSITIVE_INFINITY);
+    };
+    const sortKey = (p: ParsedPolicy) => `${p.name}/${p.namespace}/${p.policyKind}`;
+    return [...this.parsedPolicies.values()].sort(
+      (a, b) =>
+        tierOrder(a.tier) - tierOrder(b.tier) ||
+        compareByUtf8(a.tier, b.tier) ||
+        (a.order ?? Number.POSITIVE_INFINITY) - (b.order ?? Number.POSITIVE_INFINITY) ||
+        compareByUtf8(sortKey(a), sortKey(b)),
+    );
+  }
+
+  activeProfiles(): readonly ParsedProfile[] {
+    return [...this.parsedProfiles.values()].sort((a, b) => compareByUtf8(a.name, b.name));
+  }
+
+  endpointsMatching(selector: string): readonly EndpointMatch[] {
+    const matches: EndpointMatch[] = [];
+    for (const key of this.members.index.evaluate(parseSelector(selector))) {
+      const resource = this.models.get(key);
+      if (resource?.kind === "WorkloadEndpoint") {
+        matches.push({ id: workloadEndpointId(resource), kind: resource.kind, cluster: resource.cluster });
+      } else if (resource?.kind === "HostEndpoint") {
+        matches.push({ id: hostEndpointId(resource), kind: resource.kind, cluster: resource.cluster });
+      } else if (resource?.kind === "NetworkSet") {
+        const id = `${resource.cluster === "" ? "" : `${resource.cluster}/`}${resource.namespace === "" ? "" : `${resource.namespace}/`}${resource.name}`;
+        matches.push({ id, kind: resource.kind, cluster: resource.cluster });
+      }
+    }
+    return matches.sort((a, b) => compareByUtf8(a.id, b.id));
+  }
+}
+
+/**
+ * Creates an incremental policy engine. Feed it resources with `upsert`/`remove` (any order, any
+ * cluster), read what changed with `flush`, and query the current state at any time.
+ */
+export function createPolicyEngine(options: PolicyEngineOptions = {}): PolicyEngine {
+  return new Engine(options);
+}
