@@ -21,15 +21,18 @@ import {
   type ModelResource,
   type Policy,
   profileId,
+  type Rule,
   type Tier,
   workloadEndpointId,
 } from "../model/index.js";
-import { compareByUtf8, normaliseSelector, parseSelector } from "../selector/index.js";
+import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
 import { ActiveRulesCalculator } from "./active-rules.js";
 import { DeltaLog } from "./delta-log.js";
 import { MemberCalculator, type MemberSource } from "./members.js";
 import { RuleScanner } from "./rule-scanner.js";
+import { parseTrustedSelector } from "./trusted-selector.js";
 import type {
+  AppliedPolicies,
   EndpointMatch,
   EngineDelta,
   IpSetInfo,
@@ -39,6 +42,7 @@ import type {
   PolicyEngineOptions,
   PolicyRef,
   ResourceRef,
+  RuleMatch,
 } from "./types.js";
 
 /** Calico's default tier and its order, used when no Tier resource says otherwise. */
@@ -98,6 +102,22 @@ function networkMembers(nets: readonly string[]): string[] {
   });
 }
 
+/** The ID queries report for an endpoint or network set (calicoq's form), or undefined for other kinds. */
+function displayId(resource: ModelResource): string | undefined {
+  switch (resource.kind) {
+    case "WorkloadEndpoint":
+      return workloadEndpointId(resource);
+    case "HostEndpoint":
+      return hostEndpointId(resource);
+    case "NetworkSet": {
+      const cluster = resource.cluster === "" ? "" : `${resource.cluster}/`;
+      return `${cluster}${resource.namespace === "" ? "" : `${resource.namespace}/`}${resource.name}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 function policyRef(policy: Policy | ParsedPolicy): PolicyRef {
   return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
 }
@@ -116,6 +136,10 @@ class Engine implements PolicyEngine {
   private readonly rawKeysByName = new Map<string, Set<string>>();
   /** Endpoints fed to the active-rules calculator (local, on this node). */
   private readonly localEndpoints = new Set<string>();
+  /** Endpoint and network-set model keys by the ID queries report. */
+  private readonly keysByDisplayId = new Map<string, string>();
+  /** Local policies, active or not (for queries). */
+  private readonly localPolicies = new Map<string, Policy>();
   private readonly parsedPolicies = new Map<string, ParsedPolicy>();
   private readonly parsedProfiles = new Map<string, ParsedProfile>();
 
@@ -207,6 +231,8 @@ class Engine implements PolicyEngine {
   upsertModel(resource: ModelResource): void {
     const key = modelKey(resource);
     this.models.set(key, resource);
+    const id = displayId(resource);
+    if (id !== undefined) this.keysByDisplayId.set(id, key);
     const local = resource.cluster === "";
     switch (resource.kind) {
       case "WorkloadEndpoint":
@@ -244,7 +270,10 @@ class Engine implements PolicyEngine {
         }
         break;
       case "Policy":
-        if (local) this.activeRules.updatePolicy(key, resource);
+        if (local) {
+          this.localPolicies.set(key, resource);
+          this.activeRules.updatePolicy(key, resource);
+        }
         break;
       default:
         // Tiers order active policies; the rest (pools, RCCs, services) are kept for later stages.
@@ -260,6 +289,8 @@ class Engine implements PolicyEngine {
     const resource = this.models.get(key);
     if (resource === undefined) return;
     this.models.delete(key);
+    const id = displayId(resource);
+    if (id !== undefined) this.keysByDisplayId.delete(id);
     switch (resource.kind) {
       case "WorkloadEndpoint":
       case "HostEndpoint":
@@ -277,6 +308,7 @@ class Engine implements PolicyEngine {
         }
         break;
       case "Policy":
+        this.localPolicies.delete(key);
         if (resource.cluster === "") this.activeRules.deletePolicy(key);
         break;
       default:
@@ -306,19 +338,23 @@ class Engine implements PolicyEngine {
   }
 
   activePolicies(): readonly ParsedPolicy[] {
+    return [...this.parsedPolicies.values()].sort(this.policyOrder);
+  }
+
+  /** Felix's order: tier (by order, then name), then policy order (unset last), then name/namespace/kind. */
+  private readonly policyOrder = (a: Policy | ParsedPolicy, b: Policy | ParsedPolicy): number => {
     const tierOrder = (name: string): number => {
       const tier = this.models.get(`Tier||${name}`) as Tier | undefined;
       return tier?.order ?? (name === DEFAULT_TIER.name ? DEFAULT_TIER.order : Number.POSITIVE_INFINITY);
     };
-    const sortKey = (p: ParsedPolicy) => `${p.name}/${p.namespace}/${p.policyKind}`;
-    return [...this.parsedPolicies.values()].sort(
-      (a, b) =>
-        tierOrder(a.tier) - tierOrder(b.tier) ||
-        compareByUtf8(a.tier, b.tier) ||
-        (a.order ?? Number.POSITIVE_INFINITY) - (b.order ?? Number.POSITIVE_INFINITY) ||
-        compareByUtf8(sortKey(a), sortKey(b)),
+    const sortKey = (p: Policy | ParsedPolicy) => `${p.name}/${p.namespace}/${p.policyKind}`;
+    return (
+      tierOrder(a.tier) - tierOrder(b.tier) ||
+      compareByUtf8(a.tier, b.tier) ||
+      (a.order ?? Number.POSITIVE_INFINITY) - (b.order ?? Number.POSITIVE_INFINITY) ||
+      compareByUtf8(sortKey(a), sortKey(b))
     );
-  }
+  };
 
   activeProfiles(): readonly ParsedProfile[] {
     return [...this.parsedProfiles.values()].sort((a, b) => compareByUtf8(a.name, b.name));
@@ -328,16 +364,58 @@ class Engine implements PolicyEngine {
     const matches: EndpointMatch[] = [];
     for (const key of this.members.index.evaluate(parseSelector(selector))) {
       const resource = this.models.get(key);
-      if (resource?.kind === "WorkloadEndpoint") {
-        matches.push({ id: workloadEndpointId(resource), kind: resource.kind, cluster: resource.cluster });
-      } else if (resource?.kind === "HostEndpoint") {
-        matches.push({ id: hostEndpointId(resource), kind: resource.kind, cluster: resource.cluster });
-      } else if (resource?.kind === "NetworkSet") {
-        const id = `${resource.cluster === "" ? "" : `${resource.cluster}/`}${resource.namespace === "" ? "" : `${resource.namespace}/`}${resource.name}`;
-        matches.push({ id, kind: resource.kind, cluster: resource.cluster });
-      }
+      const id = resource === undefined ? undefined : displayId(resource);
+      if (id !== undefined) matches.push({ id, kind: resource!.kind as EndpointMatch["kind"], cluster: resource!.cluster });
     }
     return matches.sort((a, b) => compareByUtf8(a.id, b.id));
+  }
+
+  policiesApplyingTo(endpointId: string): AppliedPolicies | undefined {
+    const key = this.keysByDisplayId.get(endpointId);
+    const endpoint = key === undefined ? undefined : this.models.get(key);
+    if (endpoint?.kind !== "WorkloadEndpoint" && endpoint?.kind !== "HostEndpoint") return undefined;
+    if (endpoint.cluster !== "") return { policies: [], profiles: [] };
+    const lookup = this.lookupFor(key!);
+    const policies = [...this.localPolicies.values()]
+      .filter((policy) => parseTrustedSelector(policy.selector).matchesWith(lookup))
+      .sort(this.policyOrder)
+      .map(policyRef);
+    return { policies, profiles: endpoint.profiles };
+  }
+
+  rulesSelecting(endpointId: string): readonly RuleMatch[] | undefined {
+    const key = this.keysByDisplayId.get(endpointId);
+    if (key === undefined) return undefined;
+    const lookup = this.lookupFor(key);
+    const matches: RuleMatch[] = [];
+    const scan = (owner: Pick<RuleMatch, "policy" | "profile">, ingress: readonly Rule[], egress: readonly Rule[]) => {
+      for (const [direction, rules] of [["ingress", ingress], ["egress", egress]] as const) {
+        rules.forEach((rule, ruleIndex) => {
+          for (const side of ["source", "destination"] as const) {
+            const { selector, notSelector } = rule[side];
+            if (selector !== "" && parseTrustedSelector(selector).matchesWith(lookup)) {
+              matches.push({ ...owner, direction, ruleIndex, side, negated: false });
+            }
+            if (notSelector !== "" && parseTrustedSelector(notSelector).matchesWith(lookup)) {
+              matches.push({ ...owner, direction, ruleIndex, side, negated: true });
+            }
+          }
+        });
+      }
+    };
+    for (const policy of [...this.localPolicies.values()].sort(this.policyOrder)) {
+      scan({ policy: policyRef(policy) }, policy.ingress, policy.egress);
+    }
+    for (const name of [...this.parsedProfiles.keys()].sort(compareByUtf8)) {
+      const profile = this.models.get(`profile|${name}`);
+      if (profile?.kind === "Profile") scan({ profile: name }, profile.ingress, profile.egress);
+    }
+    return matches;
+  }
+
+  /** Reads an endpoint's or network set's effective labels (own, then its profiles'). */
+  private lookupFor(key: string): LabelLookup {
+    return (label) => this.members.index.labelOf(key, label);
   }
 }
 

@@ -171,6 +171,30 @@ export interface EndpointMatch {
   readonly cluster: string;
 }
 
+/** A rule side whose selector matches an endpoint (as calicoq's "rule matches" report them). */
+export interface RuleMatch {
+  /** The policy (a local one) or, for profile rules, `undefined`. */
+  readonly policy?: PolicyRef;
+  /** The profile, for profile rules. */
+  readonly profile?: string;
+  /** Which rule list. */
+  readonly direction: "ingress" | "egress";
+  /** Index of the rule in that list. */
+  readonly ruleIndex: number;
+  /** Which side of the rule selects the endpoint. */
+  readonly side: "source" | "destination";
+  /** True when the endpoint matches the side's `notSelector` (the rule excludes it). */
+  readonly negated: boolean;
+}
+
+/** The policies and profiles that apply to an endpoint, in the order Felix evaluates them. */
+export interface AppliedPolicies {
+  /** Local policies whose main selector matches the endpoint, ordered by tier, order and name. */
+  readonly policies: readonly PolicyRef[];
+  /** The endpoint's profiles, in order. */
+  readonly profiles: readonly string[];
+}
+
 /** The incremental policy engine: resources in, IP-set and policy deltas out. */
 export interface PolicyEngine {
   /**
@@ -198,6 +222,20 @@ export interface PolicyEngine {
   activePolicies(): readonly ParsedPolicy[];
   /** Active profiles with parsed rules, sorted by name. */
   activeProfiles(): readonly ParsedProfile[];
-  /** Endpoints and network sets of every cluster whose effective labels match `selector`, sorted by ID. */
+  /**
+   * Endpoints and network sets of every cluster whose effective labels match `selector`, sorted
+   * by ID. Throws `SelectorSyntaxError` for an invalid selector.
+   */
   endpointsMatching(selector: string): readonly EndpointMatch[];
+  /**
+   * The local policies and profiles that apply to an endpoint (by its ID as `endpointsMatching`
+   * reports it), in evaluation order; `undefined` for an unknown endpoint. Remote endpoints have
+   * none: policies only ever apply to local ones.
+   */
+  policiesApplyingTo(endpointId: string): AppliedPolicies | undefined;
+  /**
+   * Every rule side of a local policy (active or not) or active profile whose selector matches the
+   * endpoint or network set `endpointId`, of any cluster; `undefined` for an unknown ID.
+   */
+  rulesSelecting(endpointId: string): readonly RuleMatch[] | undefined;
 }
