@@ -65,6 +65,7 @@ export class ActiveRulesCalculator {
 
   /** Adds or replaces a local policy. */
   updatePolicy(key: string, policy: Policy): void {
+    if (sameContent(this.policies.get(key), policy)) return;
     this.policies.set(key, policy);
     const wasActive = this.matchCounts.has(key);
     this.index.updateSelector(key, parseTrustedSelector(policy.selector));
@@ -81,6 +82,7 @@ export class ActiveRulesCalculator {
 
   /** Adds or replaces a local profile's rules. */
   updateProfile(name: string, profile: Profile): void {
+    if (sameContent(this.profiles.get(name), profile)) return;
     this.profiles.set(name, profile);
     if (this.profileRefs.has(name)) this.callbacks.onProfileActive(name, profile.ingress, profile.egress);
   }
@@ -136,4 +138,12 @@ export class ActiveRulesCalculator {
     this.profileRefs.delete(name);
     this.callbacks.onProfileInactive(name);
   }
+}
+
+/**
+ * Felix ignores updates that are deep-equal to what it has. Model objects are plain data built
+ * by the converters in a fixed key order, so their JSON forms compare them exactly.
+ */
+function sameContent(a: Policy | Profile | undefined, b: Policy | Profile): boolean {
+  return a !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }

@@ -5,7 +5,8 @@
  * For everything touched in the batch it remembers the state at the previous flush (the first
  * transition seen tells it: an "added" means it was absent) and the state now; only differences
  * are reported. So a pod added and deleted within one batch leaves no trace, and an IP set that
- * was deactivated and reactivated reports only the members that really differ. Members of an IP
+ * was deactivated and reactivated reports only the members that really differ; a policy or
+ * profile is "updated" only if its parsed content differs from the last flush. Members of an IP
  * set that is gone at flush are not listed: the set goes with them, as in Felix.
  */
 import { compareByUtf8 } from "../selector/index.js";
@@ -14,18 +15,28 @@ import type { EngineDelta, IpSetInfo, ParsedPolicy, ParsedProfile, PolicyRef } f
 interface Change<T> {
   /** Present at the previous flush. */
   readonly before: boolean;
+  /** The value at the previous flush, where it matters (policies and profiles). */
+  readonly beforeValue?: T;
   /** The current value, undefined when absent now. */
   now: T | undefined;
 }
 
 /** Records the first-seen "before" state and the latest value of each thing touched. */
-function touch<K, T>(changes: Map<K, Change<T>>, key: K, wasPresent: boolean): Change<T> {
+function touch<K, T>(changes: Map<K, Change<T>>, key: K, wasPresent: boolean, previous?: T): Change<T> {
   let change = changes.get(key);
   if (change === undefined) {
-    change = { before: wasPresent, now: undefined };
+    change =
+      previous === undefined
+        ? { before: wasPresent, now: undefined }
+        : { before: wasPresent, beforeValue: previous, now: undefined };
     changes.set(key, change);
   }
   return change;
+}
+
+/** Whether an active thing really changed: parsed policies and profiles are plain data, built in a fixed key order. */
+function changed<T>(change: Change<T>): boolean {
+  return JSON.stringify(change.beforeValue) !== JSON.stringify(change.now);
 }
 
 /** Accumulates one batch of transitions. */
@@ -57,26 +68,26 @@ export class DeltaLog {
     touch(this.membersOf(ipSetId), member, true).now = undefined;
   }
 
-  /** A policy became active or, if it already was, changed. */
-  policyActive(key: string, policy: ParsedPolicy, wasActive: boolean): void {
-    touch(this.policies, key, wasActive).now = policy;
+  /** A policy became active (`previous` undefined) or, if it already was, was given again. */
+  policyActive(key: string, policy: ParsedPolicy, previous: ParsedPolicy | undefined): void {
+    touch(this.policies, key, previous !== undefined, previous).now = policy;
     this.policyRefs.set(key, policy);
   }
 
   /** A policy stopped being active. */
-  policyInactive(key: string, ref: PolicyRef): void {
-    touch(this.policies, key, true).now = undefined;
-    this.policyRefs.set(key, ref);
+  policyInactive(key: string, previous: ParsedPolicy): void {
+    touch(this.policies, key, true, previous).now = undefined;
+    this.policyRefs.set(key, previous);
   }
 
-  /** A profile became active or, if it already was, changed. */
-  profileActive(profile: ParsedProfile, wasActive: boolean): void {
-    touch(this.profiles, profile.name, wasActive).now = profile;
+  /** A profile became active (`previous` undefined) or, if it already was, was given again. */
+  profileActive(profile: ParsedProfile, previous: ParsedProfile | undefined): void {
+    touch(this.profiles, profile.name, previous !== undefined, previous).now = profile;
   }
 
   /** A profile stopped being active. */
-  profileInactive(name: string): void {
-    touch(this.profiles, name, true).now = undefined;
+  profileInactive(previous: ParsedProfile): void {
+    touch(this.profiles, previous.name, true, previous).now = undefined;
   }
 
   /** The batch's coalesced delta; the log starts a new batch. */
@@ -116,13 +127,13 @@ export class DeltaLog {
       if (change.now === undefined) {
         if (change.before) delta.policiesDeactivated.push(this.policyRefs.get(key)!);
       } else if (!change.before) delta.policiesActivated.push(change.now);
-      else delta.policiesUpdated.push(change.now);
+      else if (changed(change)) delta.policiesUpdated.push(change.now);
     }
     for (const [name, change] of this.profiles) {
       if (change.now === undefined) {
         if (change.before) delta.profilesDeactivated.push(name);
       } else if (!change.before) delta.profilesActivated.push(change.now);
-      else delta.profilesUpdated.push(change.now);
+      else if (changed(change)) delta.profilesUpdated.push(change.now);
     }
     delta.ipSetsAdded.sort((a, b) => compareByUtf8(a.id, b.id));
     delta.ipSetsRemoved.sort(compareByUtf8);

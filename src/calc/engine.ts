@@ -168,28 +168,28 @@ class Engine implements PolicyEngine {
           ...(policy.order === undefined ? {} : { order: policy.order }),
           selector: normaliseSelector(policy.selector),
           types: policy.types,
+          doNotTrack: policy.doNotTrack,
+          preDNAT: policy.preDNAT,
+          applyOnForward: policy.applyOnForward,
           ...rules,
         };
-        const wasActive = this.parsedPolicies.has(key);
+        this.log.policyActive(key, parsed, this.parsedPolicies.get(key));
         this.parsedPolicies.set(key, parsed);
-        this.log.policyActive(key, parsed, wasActive);
       },
       onPolicyInactive: (key) => {
         this.scanner.removeRules(key);
-        const parsed = this.parsedPolicies.get(key)!;
+        this.log.policyInactive(key, this.parsedPolicies.get(key)!);
         this.parsedPolicies.delete(key);
-        this.log.policyInactive(key, policyRef(parsed));
       },
       onProfileActive: (name, ingress, egress) => {
         const parsed: ParsedProfile = { name, ...this.scanner.updateRules(`profile-rules|${name}`, ingress, egress) };
-        const wasActive = this.parsedProfiles.has(name);
+        this.log.profileActive(parsed, this.parsedProfiles.get(name));
         this.parsedProfiles.set(name, parsed);
-        this.log.profileActive(parsed, wasActive);
       },
       onProfileInactive: (name) => {
         this.scanner.removeRules(`profile-rules|${name}`);
+        this.log.profileInactive(this.parsedProfiles.get(name)!);
         this.parsedProfiles.delete(name);
-        this.log.profileInactive(name);
       },
     });
   }
@@ -203,8 +203,10 @@ class Engine implements PolicyEngine {
     if (identity === undefined) return diagnostics;
     const rawKey = `${cluster}|${identity.group}|${identity.kind}|${identity.namespace}|${identity.name}`;
     const keys = resources.map(modelKey);
-    for (const stale of this.produced.get(rawKey) ?? []) if (!keys.includes(stale)) this.removeModelByKey(stale);
+    // New objects first, then stale ones: a pod that moved node (a new key) never leaves its IP
+    // sets, policies or profiles in between.
     for (const model of resources) this.upsertModel(model);
+    for (const stale of this.produced.get(rawKey) ?? []) if (!keys.includes(stale)) this.removeModelByKey(stale);
     const byName = `${cluster}|${identity.kind}|${identity.namespace}|${identity.name}`;
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
@@ -365,7 +367,8 @@ class Engine implements PolicyEngine {
     for (const key of this.members.index.evaluate(parseSelector(selector))) {
       const resource = this.models.get(key);
       const id = resource === undefined ? undefined : displayId(resource);
-      if (id !== undefined) matches.push({ id, kind: resource!.kind as EndpointMatch["kind"], cluster: resource!.cluster });
+      if (id !== undefined)
+        matches.push({ id, kind: resource!.kind as EndpointMatch["kind"], cluster: resource!.cluster });
     }
     return matches.sort((a, b) => compareByUtf8(a.id, b.id));
   }
@@ -389,7 +392,10 @@ class Engine implements PolicyEngine {
     const lookup = this.lookupFor(key);
     const matches: RuleMatch[] = [];
     const scan = (owner: Pick<RuleMatch, "policy" | "profile">, ingress: readonly Rule[], egress: readonly Rule[]) => {
-      for (const [direction, rules] of [["ingress", ingress], ["egress", egress]] as const) {
+      for (const [direction, rules] of [
+        ["ingress", ingress],
+        ["egress", egress],
+      ] as const) {
         rules.forEach((rule, ruleIndex) => {
           for (const side of ["source", "destination"] as const) {
             const { selector, notSelector } = rule[side];

@@ -92,6 +92,12 @@ export interface ParsedPolicy extends PolicyRef {
   readonly selector: string;
   /** Directions. */
   readonly types: readonly ("ingress" | "egress")[];
+  /** Untracked policy (GlobalNetworkPolicy only). */
+  readonly doNotTrack: boolean;
+  /** Applies before DNAT (GlobalNetworkPolicy only). */
+  readonly preDNAT: boolean;
+  /** Applies to forwarded traffic. */
+  readonly applyOnForward: boolean;
   /** Parsed ingress rules. */
   readonly ingress: readonly ParsedRule[];
   /** Parsed egress rules. */

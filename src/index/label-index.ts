@@ -208,12 +208,15 @@ export class LabelIndex {
       return;
     }
     this.itemsByLabel.remove(existing.labels, existing);
-    for (const parent of existing.parents) this.releaseChild(parent, existing);
+    const oldParents = existing.parents;
     existing.labels = labels;
     existing.parents = parents;
     existing.lookup = makeLookup(labels, parents);
     this.itemsByLabel.add(labels, existing);
+    // Adopt before releasing: releasing first could drop a still-undefined parent that `parents`
+    // already holds, and a later definition of it would then reach no children.
     for (const parent of parents) parent.children.add(existing);
+    for (const parent of oldParents) if (!parents.includes(parent)) this.releaseChild(parent, existing);
     this.reevaluate(existing);
   }
 

@@ -50,7 +50,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe("LabelIndex", () => {
-  test.prop([fc.array(op, { maxLength: 40 })], { numRuns: 400 })(
+  // An item updated while its parent is still undefined must inherit the parent's labels once
+  // the parent appears (a bug the engine's oracle tests found).
+  const parentDefinedLate: Op[] = [
+    { op: "selector", id: "s1", text: "has(pcns.team)" },
+    { op: "item", id: "i1", labels: { app: "web" }, parents: ["kns.shop"] },
+    { op: "item", id: "i1", labels: { app: "db" }, parents: ["kns.shop"] },
+    { op: "parent", id: "kns.shop", labels: { "pcns.team": "a" } },
+  ];
+
+  test.prop([fc.array(op, { maxLength: 40 })], { numRuns: 400, examples: [[parentDefinedLate]] })(
     "matches what a brute-force evaluation finds, after every step",
     (ops) => {
       const replayed = new Map<string, Set<string>>();
