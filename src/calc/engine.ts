@@ -80,6 +80,7 @@ function modelKey(resource: ModelResource): string {
       return `policy|${resource.cluster}|${resource.policyKind}|${resource.namespace}|${resource.name}`;
     case "Tier":
     case "IPPool":
+    case "Node":
     case "RemoteClusterConfiguration":
       return `${resource.kind}|${resource.cluster}|${resource.name}`;
     default:

@@ -13,6 +13,7 @@ import {
 import { convertCalicoNetworkPolicy, convertCalicoProfile, convertGlobalNetworkPolicy } from "./calico-policy.js";
 import { convertKubernetesNetworkPolicy } from "./k8s-network-policy.js";
 import { convertNamespace, convertServiceAccount } from "./namespace.js";
+import { convertNode } from "./node.js";
 import { convertPod } from "./pod.js";
 import { type ConvertContext, Field } from "./read.js";
 import { convertEndpointSlice, convertEndpoints, convertService } from "./service.js";
@@ -44,6 +45,7 @@ interface KindInfo {
 const KUBERNETES: ReadonlyMap<string, KindInfo> = new Map([
   ["v1/Pod", { convert: convertPod, namespaced: true }],
   ["v1/Namespace", { convert: convertNamespace, namespaced: false }],
+  ["v1/Node", { convert: convertNode, namespaced: false }],
   ["v1/ServiceAccount", { convert: convertServiceAccount, namespaced: true }],
   ["v1/Service", { convert: convertService, namespaced: true }],
   ["v1/Endpoints", { convert: convertEndpoints, namespaced: true }],

@@ -1,7 +1,23 @@
 /**
- * Cluster-level configuration that federation checks and uses: IP pools and the
+ * Cluster-level configuration that federation checks and uses: nodes, IP pools and the
  * RemoteClusterConfigurations that declare remote clusters.
  */
+
+/** A Kubernetes Node: what federation checks need (names unique across the mesh, subnets apart). */
+export interface Node {
+  /** Discriminant. */
+  readonly kind: "Node";
+  /** Owning cluster. */
+  readonly cluster: string;
+  /** Node name. */
+  readonly name: string;
+  /** `status.addresses` of type InternalIP or ExternalIP, canonical. */
+  readonly addresses: readonly string[];
+  /** The node's own subnets from Calico's `projectcalico.org/IPv4Address`/`IPv6Address` annotations (masked). */
+  readonly subnets: readonly string[];
+  /** `spec.podCIDRs` (or `spec.podCIDR`), masked. */
+  readonly podCIDRs: readonly string[];
+}
 
 /** A Calico IPPool. */
 export interface IPPool {

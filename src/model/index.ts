@@ -9,12 +9,12 @@
  *
  * Must not import from k8s/, index/, calc/ or federation/.
  */
-import type { IPPool, RemoteClusterConfiguration } from "./cluster.js";
+import type { IPPool, Node, RemoteClusterConfiguration } from "./cluster.js";
 import type { HostEndpoint, NetworkSet, WorkloadEndpoint } from "./endpoints.js";
 import type { Policy, Profile, Tier } from "./policy.js";
 import type { EndpointSlice, Endpoints, Service } from "./service.js";
 
-export type { IPPool, RemoteClusterConfiguration } from "./cluster.js";
+export type { IPPool, Node, RemoteClusterConfiguration } from "./cluster.js";
 export { type Diagnostic, formatDiagnostic, type Origin } from "./diagnostic.js";
 export type { HostEndpoint, LabelMap, NamedPort, NetworkSet, WorkloadEndpoint } from "./endpoints.js";
 export type {
@@ -50,6 +50,7 @@ export type ModelResource =
   | Policy
   | Tier
   | IPPool
+  | Node
   | RemoteClusterConfiguration
   | Service
   | Endpoints
