@@ -12,6 +12,7 @@ export { createPolicyEngine } from "./calc/engine.js";
 export { MemberCalculator, type MemberCallbacks, type MemberSource } from "./calc/members.js";
 export { type ParsedRules, RuleScanner, type RuleScannerCallbacks } from "./calc/rule-scanner.js";
 export type * from "./calc/types.js";
+export * from "./federation/index.js";
 export { uniqueId } from "./hash/index.js";
 export { LabelIndex, type LabelIndexCallbacks } from "./index/label-index.js";
 export { type ConvertOptions, type ConvertResult, convertResource } from "./k8s/convert.js";

@@ -13,14 +13,29 @@
  *
  * An update that no longer converts (say, a policy edited to an invalid selector) removes what the
  * resource produced before, as Felix's validation filter treats an invalid update as a deletion.
+ *
+ * Federation: a remote cluster's data is accepted only while a valid RemoteClusterConfiguration in
+ * the local cluster declares it, and only what Calico federates flows in: workload and host
+ * endpoints and profile labels (remote policies, network sets and profile rules are ignored,
+ * with a diagnostic). Deleting or invalidating the configuration removes all the cluster's data
+ * in one coalesced delta; see federation/registry.ts for status, resyncs and start-up gating.
  */
+import {
+  isValidRemoteCluster,
+  type RemoteClusterStatus,
+  validateRemoteClusterConfiguration,
+} from "../federation/rcc.js";
+import { type RemoteClusterInfo, RemoteClusterRegistry } from "../federation/registry.js";
 import { convertResource } from "../k8s/convert.js";
+import { setOwn } from "../k8s/read.js";
 import {
   type Diagnostic,
   hostEndpointId,
+  type LabelMap,
   type ModelResource,
   type Policy,
   profileId,
+  type RemoteClusterConfiguration,
   type Rule,
   type Tier,
   workloadEndpointId,
@@ -63,6 +78,12 @@ function rawIdentity(raw: unknown): { group: string; kind: string; namespace: st
   const { name, namespace } = metadata as { name?: unknown; namespace?: unknown };
   if (typeof name !== "string" || name === "") return undefined;
   return { group: apiGroup(apiVersion), kind, namespace: typeof namespace === "string" ? namespace : "", name };
+}
+
+/** The key `remove` looks raw keys up by: cluster, kind, namespace and name (no API group). */
+function rawNameKey(rawKey: string): string {
+  const [cluster, , kind, namespace, name] = rawKey.split("|");
+  return `${cluster}|${kind}|${namespace}|${name}`;
 }
 
 /** A model object's identity within the engine. Item keys (endpoints, network sets) are also LabelIndex IDs. */
@@ -119,6 +140,9 @@ function displayId(resource: ModelResource): string | undefined {
   }
 }
 
+/** What a remote cluster contributes: endpoint identity only (federation.md A.2). */
+const REMOTE_KINDS: ReadonlySet<ModelResource["kind"]> = new Set(["WorkloadEndpoint", "HostEndpoint", "Profile"]);
+
 function policyRef(policy: Policy | ParsedPolicy): PolicyRef {
   return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
 }
@@ -142,10 +166,23 @@ class Engine implements PolicyEngine {
   /** Local policies, active or not (for queries). */
   private readonly localPolicies = new Map<string, Policy>();
   private readonly parsedPolicies = new Map<string, ParsedPolicy>();
+  private readonly remoteDataTtlMs: number | undefined;
+  private readonly clusterLabel: PolicyEngineOptions["clusterLabel"];
+  private readonly registry: RemoteClusterRegistry;
+  /** Local RemoteClusterConfigurations as last seen, to tell a change of connection details. */
+  private readonly rccs = new Map<string, RemoteClusterConfiguration>();
+  /** Which endpoints (by ID, with their cluster) hold each address, to spot clashes across clusters. */
+  private readonly addressOwners = new Map<string, Map<string, string>>();
+  private readonly addressesOf = new Map<string, readonly string[]>();
+  /** Diagnostics raised while applying model objects, collected by `upsert`. */
+  private pending: Diagnostic[] = [];
   private readonly parsedProfiles = new Map<string, ParsedProfile>();
 
   constructor(options: PolicyEngineOptions) {
     this.node = options.node;
+    this.remoteDataTtlMs = options.remoteDataTtlMs;
+    this.clusterLabel = options.clusterLabel;
+    this.registry = new RemoteClusterRegistry(options.now ?? Date.now);
     this.members = new MemberCalculator({
       onMemberAdded: (id, member) => this.log.memberAdded(id, member),
       onMemberRemoved: (id, member) => this.log.memberRemoved(id, member),
@@ -199,15 +236,34 @@ class Engine implements PolicyEngine {
 
   upsert(resource: unknown, options: { readonly cluster?: string } = {}): Diagnostic[] {
     const cluster = options.cluster ?? "";
-    const { resources, diagnostics } = convertResource(resource, { cluster });
     const identity = rawIdentity(resource);
+    if (cluster !== "" && !this.registry.accepts(cluster)) {
+      return [
+        {
+          severity: "error",
+          message: `cluster "${cluster}" is not declared by a valid RemoteClusterConfiguration in the local cluster; its data is ignored`,
+          cluster,
+          ...(identity === undefined ? {} : { kind: identity.kind, name: identity.name }),
+          ...(identity?.namespace ? { namespace: identity.namespace } : {}),
+        },
+      ];
+    }
+    const converted = convertResource(resource, { cluster });
+    const diagnostics = converted.diagnostics;
+    const resources = cluster === "" ? converted.resources : this.remoteContribution(converted.resources, diagnostics);
     if (identity === undefined) return diagnostics;
     const rawKey = `${cluster}|${identity.group}|${identity.kind}|${identity.namespace}|${identity.name}`;
+    if (cluster !== "") this.registry.confirm(cluster, rawKey);
     const keys = resources.map(modelKey);
     // New objects first, then stale ones: a pod that moved node (a new key) never leaves its IP
     // sets, policies or profiles in between.
-    for (const model of resources) this.upsertModel(model);
-    for (const stale of this.produced.get(rawKey) ?? []) if (!keys.includes(stale)) this.removeModelByKey(stale);
+    this.pending = diagnostics;
+    try {
+      for (const model of resources) this.upsertModel(model);
+      for (const stale of this.produced.get(rawKey) ?? []) if (!keys.includes(stale)) this.removeModelByKey(stale);
+    } finally {
+      this.pending = [];
+    }
     const byName = `${cluster}|${identity.kind}|${identity.namespace}|${identity.name}`;
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
@@ -218,6 +274,36 @@ class Engine implements PolicyEngine {
       this.forgetRaw(rawKey, byName);
     }
     return diagnostics;
+  }
+
+  /** The part of a remote resource that federates: endpoints and profile labels, never rules or policies. */
+  private remoteContribution(resources: readonly ModelResource[], diagnostics: Diagnostic[]): ModelResource[] {
+    const kept: ModelResource[] = [];
+    for (const resource of resources) {
+      const where = { cluster: resource.cluster, kind: resource.kind };
+      if (!REMOTE_KINDS.has(resource.kind)) {
+        diagnostics.push({
+          severity: "warning",
+          message: `a remote cluster's ${resource.kind} objects are not federated (only endpoints and profile labels are); ignored`,
+          ...where,
+        });
+      } else if (resource.kind === "Profile") {
+        // Namespaces always convert with allow-all rules; only a Calico Profile's own rules are worth a word.
+        const ownRules = !resource.name.startsWith("kns.") && resource.ingress.length + resource.egress.length > 0;
+        if (ownRules) {
+          diagnostics.push({
+            severity: "warning",
+            message: "a remote profile's rules never apply here; only its labels are used",
+            ...where,
+            name: resource.name,
+          });
+        }
+        kept.push({ ...resource, ingress: [], egress: [] });
+      } else {
+        kept.push(resource);
+      }
+    }
+    return kept;
   }
 
   remove(ref: ResourceRef, options: { readonly cluster?: string } = {}): void {
@@ -244,11 +330,13 @@ class Engine implements PolicyEngine {
           resource.kind === "WorkloadEndpoint"
             ? [...resource.ipv4Nets, ...resource.ipv6Nets].map(hostMember)
             : [...resource.expectedIPv4.map((ip) => `${ip}/32`), ...resource.expectedIPv6.map((ip) => `${ip}/128`)];
+        const labels = this.withClusterLabel(resource.labels, resource.cluster);
         const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
-        this.members.updateItem(key, { labels: resource.labels, parents, nets, ports: resource.ports });
+        this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
+        this.trackAddresses(id!, resource.cluster, nets);
         if (local && (this.node === undefined || resource.node === this.node)) {
           this.localEndpoints.add(key);
-          this.activeRules.updateEndpoint(key, resource.labels, resource.profiles);
+          this.activeRules.updateEndpoint(key, labels, resource.profiles);
         } else if (this.localEndpoints.delete(key)) {
           this.activeRules.deleteEndpoint(key);
         }
@@ -257,7 +345,7 @@ class Engine implements PolicyEngine {
       case "NetworkSet": {
         const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
         const source: MemberSource = {
-          labels: resource.labels,
+          labels: this.withClusterLabel(resource.labels, resource.cluster),
           parents,
           nets: networkMembers(resource.nets),
           ports: [],
@@ -265,6 +353,9 @@ class Engine implements PolicyEngine {
         this.members.updateItem(key, source);
         break;
       }
+      case "RemoteClusterConfiguration":
+        if (local) this.declareRemoteCluster(resource);
+        break;
       case "Profile":
         this.members.updateParent(profileId(resource.cluster, resource.name), resource.labels);
         if (local) {
@@ -299,6 +390,14 @@ class Engine implements PolicyEngine {
       case "HostEndpoint":
         if (this.localEndpoints.delete(key)) this.activeRules.deleteEndpoint(key);
         this.members.deleteItem(key);
+        this.trackAddresses(id!, resource.cluster, []);
+        break;
+      case "RemoteClusterConfiguration":
+        if (resource.cluster === "") {
+          this.rccs.delete(resource.name);
+          this.registry.undeclare(resource.name);
+          this.dropCluster(resource.name);
+        }
         break;
       case "NetworkSet":
         this.members.deleteItem(key);
@@ -326,9 +425,114 @@ class Engine implements PolicyEngine {
     if (rawKeys?.size === 0) this.rawKeysByName.delete(byName);
   }
 
+  // ---- federation -------------------------------------------------------------------------
+
+  /** A local RCC declares (valid), or invalidates (invalid: data dropped), a remote cluster. */
+  private declareRemoteCluster(rcc: RemoteClusterConfiguration): void {
+    const previous = this.rccs.get(rcc.name);
+    this.rccs.set(rcc.name, rcc);
+    const problems = validateRemoteClusterConfiguration(rcc);
+    this.pending.push(...problems);
+    if (!isValidRemoteCluster(rcc)) {
+      const reason = problems.find((d) => d.severity === "error")?.message ?? "invalid configuration";
+      this.registry.declare(rcc.name, false, `Config is incomplete: ${reason}`);
+      this.dropCluster(rcc.name);
+      return;
+    }
+    const wasValid = this.registry.accepts(rcc.name);
+    this.registry.declare(rcc.name, true);
+    if (wasValid && previous !== undefined && JSON.stringify(previous.spec) !== JSON.stringify(rcc.spec)) {
+      this.registry.configurationChanged(rcc.name);
+    }
+  }
+
+  /** Removes every object of a remote cluster. */
+  private dropCluster(cluster: string): void {
+    for (const [rawKey, keys] of [...this.produced]) {
+      if (!rawKey.startsWith(`${cluster}|`)) continue;
+      for (const key of keys) this.removeModelByKey(key);
+      this.forgetRaw(rawKey, rawNameKey(rawKey));
+    }
+    for (const [key, resource] of [...this.models]) if (resource.cluster === cluster) this.removeModelByKey(key);
+  }
+
+  /** Adds the opt-in cluster label (see `PolicyEngineOptions.clusterLabel`). */
+  private withClusterLabel(labels: LabelMap, cluster: string): LabelMap {
+    if (this.clusterLabel === undefined) return labels;
+    const labelled: Record<string, string> = {};
+    for (const key of Object.keys(labels)) setOwn(labelled, key, labels[key]!);
+    setOwn(labelled, this.clusterLabel.key, cluster === "" ? this.clusterLabel.localName : cluster);
+    return labelled;
+  }
+
+  /** Records an endpoint's addresses; warns when another cluster's endpoint holds one of them. */
+  private trackAddresses(endpointId: string, cluster: string, nets: readonly string[]): void {
+    const addresses = nets.map((net) => net.slice(0, net.indexOf("/")));
+    for (const address of this.addressesOf.get(endpointId) ?? []) {
+      const owners = this.addressOwners.get(address);
+      owners?.delete(endpointId);
+      if (owners?.size === 0) this.addressOwners.delete(address);
+    }
+    if (addresses.length === 0) this.addressesOf.delete(endpointId);
+    else this.addressesOf.set(endpointId, addresses);
+    for (const address of addresses) {
+      let owners = this.addressOwners.get(address);
+      if (owners === undefined) this.addressOwners.set(address, (owners = new Map()));
+      for (const [other, otherCluster] of owners) {
+        if (otherCluster === cluster) continue;
+        this.pending.push({
+          severity: "warning",
+          message: `address ${address} is held by ${endpointId} and by ${other} in another cluster; IP sets hold it once, so policy cannot tell them apart (pod CIDRs must not overlap)`,
+          cluster,
+        });
+      }
+      owners.set(endpointId, cluster);
+    }
+  }
+
+  setRemoteClusterStatus(cluster: string, status: RemoteClusterStatus, error?: string): void {
+    this.registry.setStatus(cluster, status, error);
+  }
+
+  beginResync(cluster: string): void {
+    const held = [...this.produced.keys()].filter((rawKey) => rawKey.startsWith(`${cluster}|`));
+    this.registry.beginResync(cluster, held);
+  }
+
+  endResync(cluster: string): void {
+    for (const rawKey of this.registry.endResync(cluster)) {
+      for (const key of this.produced.get(rawKey) ?? []) this.removeModelByKey(key);
+      this.forgetRaw(rawKey, rawNameKey(rawKey));
+    }
+  }
+
+  remoteClusters(): readonly RemoteClusterInfo[] {
+    return this.registry.list((name) => {
+      let endpoints = 0;
+      let profiles = 0;
+      for (const resource of this.models.values()) {
+        if (resource.cluster !== name) continue;
+        if (resource.kind === "WorkloadEndpoint" || resource.kind === "HostEndpoint") endpoints++;
+        else if (resource.kind === "Profile") profiles++;
+      }
+      return { endpoints, profiles };
+    });
+  }
+
+  markLocalInSync(): void {
+    this.registry.markLocalInSync();
+  }
+
+  inSync(): boolean {
+    return this.registry.inSync();
+  }
+
   // ---- output -----------------------------------------------------------------------------
 
   flush(): EngineDelta {
+    if (this.remoteDataTtlMs !== undefined) {
+      for (const cluster of this.registry.expire(this.remoteDataTtlMs)) this.dropCluster(cluster);
+    }
     return this.log.flush();
   }
 

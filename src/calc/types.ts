@@ -2,6 +2,8 @@
  * The engine's outputs, as plain data: IP sets (Felix's identities), parsed rules that reference
  * them, and the deltas a consumer applies between flushes.
  */
+import type { RemoteClusterStatus } from "../federation/rcc.js";
+import type { RemoteClusterInfo } from "../federation/registry.js";
 import type { Diagnostic, IcmpMatch, ModelResource, PolicyKind, Protocol, RuleAction } from "../model/index.js";
 
 /** `net`: CIDR members (`10.0.0.1/32`). `ip-and-port`: IP+port members (`10.0.0.1,tcp:8080`). */
@@ -150,6 +152,19 @@ export interface PolicyEngineOptions {
    * profiles. Without it, every local endpoint does (a whole-cluster view, for controllers).
    */
   readonly node?: string;
+  /**
+   * Beyond Calico (which keeps a disconnected cluster's endpoints indefinitely): drop a remote
+   * cluster's data once it has been `ConnectionFailed` this long, checked at each `flush()`.
+   */
+  readonly remoteDataTtlMs?: number;
+  /**
+   * Beyond Calico (off by default, so output stays Calico-exact): give every endpoint and network
+   * set a label `key` naming its cluster (`localName` for the local one), so rule selectors can
+   * say "only pods of cluster east" (`fedcalc.io/cluster == 'east'`).
+   */
+  readonly clusterLabel?: { readonly key: string; readonly localName: string };
+  /** The clock for status times and the time-to-live (milliseconds since the epoch); `Date.now` by default. */
+  readonly now?: () => number;
 }
 
 /** Names a raw resource to remove: its kind, name and namespace as written in it. */
@@ -218,8 +233,35 @@ export interface PolicyEngine {
   upsertModel(resource: ModelResource): void;
   /** Removes a model object given to `upsertModel` (identified by its kind, cluster and key fields). */
   removeModel(resource: ModelResource): void;
-  /** Everything that changed since the previous flush, coalesced. */
+  /**
+   * Everything that changed since the previous flush, coalesced. With `remoteDataTtlMs`, first
+   * drops the data of remote clusters disconnected for longer than that.
+   */
   flush(): EngineDelta;
+  /**
+   * Sets a remote cluster's status, as whatever feeds its data sees it. Ignored for a cluster no
+   * valid RemoteClusterConfiguration declares.
+   */
+  setRemoteClusterStatus(cluster: string, status: RemoteClusterStatus, error?: string): void;
+  /**
+   * Starts a resync of a remote cluster (status `ResyncInProgress`): send its full current state
+   * with `upsert`, then call `endResync`.
+   */
+  beginResync(cluster: string): void;
+  /**
+   * Ends a resync: whatever the cluster held and was not re-sent is deleted, and the status
+   * becomes `InSync`. Resources re-sent unchanged produce no delta.
+   */
+  endResync(cluster: string): void;
+  /** Remote clusters: name, status, error, counts, and since when. */
+  remoteClusters(): readonly RemoteClusterInfo[];
+  /** Says that the local cluster's data is complete (Calico's local in-sync). */
+  markLocalInSync(): void;
+  /**
+   * Whether the engine is in sync, as Calico gates it: local data is complete and every remote
+   * cluster declared at that moment has synced or failed at least once.
+   */
+  inSync(): boolean;
   /** Active IP sets, sorted by ID. */
   ipSets(): readonly IpSetInfo[];
   /** Current members of an active IP set, sorted (empty for an unknown ID). */

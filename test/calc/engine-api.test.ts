@@ -31,6 +31,12 @@ describe("engine queries", () => {
   let engine: PolicyEngine;
   beforeEach(() => {
     engine = createPolicyEngine();
+    engine.upsert({
+      apiVersion: "projectcalico.org/v3",
+      kind: "RemoteClusterConfiguration",
+      metadata: { name: "east" },
+      spec: { datastoreType: "kubernetes", kubeconfig: "/etc/fedcalc/east.kubeconfig" },
+    });
     engine.upsert(namespace("shop", { team: "web" }));
     engine.upsert(namespace("payments", { team: "money" }));
     engine.upsert(pod("shop", "checkout", { app: "checkout" }, "10.0.0.1"));

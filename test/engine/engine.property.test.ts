@@ -18,6 +18,7 @@ import { createPolicyEngine } from "../../src/calc/engine.js";
 import type { PolicyEngine, PolicyEngineOptions, ResourceRef } from "../../src/calc/types.js";
 import { convertResource } from "../../src/k8s/convert.js";
 import { brokenResourceArb, historyArb, NODES, type Op, resourceArb } from "./arbitraries.js";
+import { EAST_RCC } from "./manifests.js";
 import {
   emptyObserved,
   engineEndpoints,
@@ -106,6 +107,7 @@ function check(engine: PolicyEngine, store: RawStore, options: PolicyEngineOptio
 
 function runHistory(history: readonly (readonly Op[])[], options: PolicyEngineOptions): void {
   const engine = createPolicyEngine(options);
+  engine.upsert(EAST_RCC);
   const store = new RawStore();
   let observed = emptyObserved();
   for (const batch of history) {

@@ -152,3 +152,11 @@ export function calicoProfile(
 ): Raw {
   return { apiVersion: CALICO, kind: "Profile", metadata: metadata(name, undefined, undefined), spec };
 }
+
+/** Declares the remote cluster `east` in the local cluster: without it, the engine refuses east's data. */
+export const EAST_RCC: Raw = {
+  apiVersion: "projectcalico.org/v3",
+  kind: "RemoteClusterConfiguration",
+  metadata: { name: "east" },
+  spec: { datastoreType: "kubernetes", kubeconfig: "/etc/fedcalc/east.kubeconfig" },
+};

@@ -389,8 +389,11 @@ export function computeOracle(entries: Iterable<RawEntry>, options: OracleOption
           break;
         case "WorkloadEndpoint":
         case "HostEndpoint":
-        case "NetworkSet":
           items.push(model);
+          break;
+        case "NetworkSet":
+          // A remote cluster federates only endpoints and profile labels (federation.md A.2).
+          if (model.cluster === "") items.push(model);
           break;
         default:
           break;

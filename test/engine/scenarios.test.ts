@@ -19,12 +19,13 @@ import {
   SHOP,
   selectorSet,
 } from "./fixtures.js";
-import { CALICO, globalPolicy, namespace, pod, type Raw } from "./manifests.js";
+import { CALICO, EAST_RCC, globalPolicy, namespace, pod, type Raw } from "./manifests.js";
 import { emptyObserved, engineRules, isEmptyDelta, observe, render, replay } from "./observe.js";
 import { policyKey, sortStrings } from "./oracle.js";
 
 function engineWith(resources: readonly { readonly resource: Raw; readonly cluster?: string }[], node?: string) {
   const engine = createPolicyEngine(node === undefined ? {} : { node });
+  engine.upsert(EAST_RCC);
   for (const { resource, cluster } of resources) {
     const diagnostics = engine.upsert(resource, cluster === undefined ? {} : { cluster });
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
