@@ -1,7 +1,8 @@
 /**
  * federation/ — what makes fedcalc a federation library: RemoteClusterConfiguration validation,
- * the registry of remote clusters (status, resyncs, start-up gating, stale data), and the
- * preflight checks that find what breaks federation before it is deployed.
+ * the registry of remote clusters (status, resyncs, start-up gating, stale data), the federated
+ * services controller core, and the preflight checks that find what breaks federation before it
+ * is deployed.
  *
  * Works on model objects and plain values; must not import calc/ (the engine uses it, not the
  * other way round).
@@ -14,3 +15,13 @@ export {
   validateRemoteClusterConfiguration,
 } from "./rcc.js";
 export type { RemoteClusterInfo } from "./registry.js";
+export {
+  type BackingService,
+  createFederatedServicesController,
+  type FederatedServiceStatus,
+  type FederatedServicesChanges,
+  type FederatedServicesController,
+  type FederatedServicesOptions,
+  REMOTE_CLUSTER_LABEL,
+  SERVICE_SELECTOR_ANNOTATION,
+} from "./services.js";

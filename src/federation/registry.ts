@@ -63,6 +63,11 @@ export class RemoteClusterRegistry {
     return this.clusters.get(cluster)?.valid ?? false;
   }
 
+  /** A known cluster's current status. */
+  status(name: string): RemoteClusterStatus | undefined {
+    return this.clusters.get(name)?.status;
+  }
+
   /** Records a configuration: valid ones declare the cluster, invalid ones leave it `ConfigIncomplete`. */
   declare(name: string, valid: boolean, error?: string): void {
     const existing = this.clusters.get(name);
