@@ -84,6 +84,10 @@ export class RemoteClusterRegistry {
       });
       return;
     }
+    if (existing !== undefined && !existing.valid) {
+      existing.error = error;
+      return;
+    }
     this.clusters.set(name, {
       status: "ConfigIncomplete",
       error,
@@ -99,7 +103,7 @@ export class RemoteClusterRegistry {
 
   /** A valid configuration's connection details changed: Calico asks for a restart, and so do we. */
   configurationChanged(name: string): void {
-    this.setStatus(name, "ConfigChangeRestartRequired");
+    this.setStatus(name, "ConfigChangeRestartRequired", undefined);
   }
 
   /** Forgets a cluster whose configuration was deleted. */
@@ -108,13 +112,17 @@ export class RemoteClusterRegistry {
     this.awaited?.delete(name);
   }
 
-  /** Sets a declared cluster's status; returns false for an unknown cluster. */
+  /**
+   * Sets a declared cluster's status; returns false (and changes nothing) for a cluster no valid
+   * configuration declares. `since` moves only when the status itself changes: a new error text
+   * for a cluster that is still failing (Calico retries every 10 s) is the same disconnection.
+   */
   setStatus(name: string, status: RemoteClusterStatus, error?: string): boolean {
     const state = this.clusters.get(name);
-    if (state === undefined) return false;
-    if (state.status !== status || state.error !== error) {
+    if (state === undefined || !state.valid) return false;
+    state.error = error;
+    if (state.status !== status) {
       state.status = status;
-      state.error = error;
       state.since = this.now();
       state.expired = false;
     }
