@@ -77,7 +77,9 @@ export class DeltaLog {
   /** A policy stopped being active. */
   policyInactive(key: string, previous: ParsedPolicy): void {
     touch(this.policies, key, true, previous).now = undefined;
-    this.policyRefs.set(key, previous);
+    // Only the identity: a consumer keeping the delta should not keep the whole policy alive.
+    const { cluster, policyKind, namespace, name } = previous;
+    this.policyRefs.set(key, { cluster, policyKind, namespace, name });
   }
 
   /** A profile became active (`previous` undefined) or, if it already was, was given again. */
@@ -120,8 +122,9 @@ export class DeltaLog {
         if (!change.before && change.now) added.push(member);
         else if (change.before && !change.now) removed.push(member);
       }
-      if (added.length > 0) delta.membersAdded.set(id, added.sort(compareByUtf8));
-      if (removed.length > 0) delta.membersRemoved.set(id, removed.sort(compareByUtf8));
+      // Members are ASCII (addresses, protocol names, ports), where UTF-16 order is byte order.
+      if (added.length > 0) delta.membersAdded.set(id, added.sort());
+      if (removed.length > 0) delta.membersRemoved.set(id, removed.sort());
     }
     for (const [key, change] of this.policies) {
       if (change.now === undefined) {

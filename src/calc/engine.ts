@@ -171,8 +171,12 @@ class Engine implements PolicyEngine {
   private readonly registry: RemoteClusterRegistry;
   /** Local RemoteClusterConfigurations as last seen, to tell a change of connection details. */
   private readonly rccs = new Map<string, RemoteClusterConfiguration>();
-  /** Which endpoints (by ID, with their cluster) hold each address, to spot clashes across clusters. */
-  private readonly addressOwners = new Map<string, Map<string, string>>();
+  /**
+   * Which endpoints (by ID, with their cluster) hold each address, to spot clashes across
+   * clusters. Kept only once a remote cluster is declared: a clash needs two clusters, and a
+   * single-cluster engine should not pay for it.
+   */
+  private addressOwners: Map<string, Map<string, string>> | undefined;
   private readonly addressesOf = new Map<string, readonly string[]>();
   /** Diagnostics raised while applying model objects, collected by `upsert`. */
   private pending: Diagnostic[] = [];
@@ -441,8 +445,28 @@ class Engine implements PolicyEngine {
     }
     const wasValid = this.registry.accepts(rcc.name);
     this.registry.declare(rcc.name, true);
+    if (this.addressOwners === undefined) this.startTrackingAddresses();
     if (wasValid && previous !== undefined && JSON.stringify(previous.spec) !== JSON.stringify(rcc.spec)) {
       this.registry.configurationChanged(rcc.name);
+    }
+  }
+
+  /** Indexes the addresses of every endpoint held so far (from the first remote cluster on). */
+  private startTrackingAddresses(): void {
+    this.addressOwners = new Map();
+    for (const resource of this.models.values()) {
+      if (resource.kind === "WorkloadEndpoint") {
+        this.trackAddresses(workloadEndpointId(resource), resource.cluster, [
+          ...resource.ipv4Nets,
+          ...resource.ipv6Nets,
+        ]);
+      } else if (resource.kind === "HostEndpoint") {
+        const nets = [
+          ...resource.expectedIPv4.map((ip) => `${ip}/32`),
+          ...resource.expectedIPv6.map((ip) => `${ip}/128`),
+        ];
+        this.trackAddresses(hostEndpointId(resource), resource.cluster, nets);
+      }
     }
   }
 
@@ -467,6 +491,7 @@ class Engine implements PolicyEngine {
 
   /** Records an endpoint's addresses; warns when another cluster's endpoint holds one of them. */
   private trackAddresses(endpointId: string, cluster: string, nets: readonly string[]): void {
+    if (this.addressOwners === undefined) return;
     const addresses = nets.map((net) => net.slice(0, net.indexOf("/")));
     for (const address of this.addressesOf.get(endpointId) ?? []) {
       const owners = this.addressOwners.get(address);
@@ -541,7 +566,8 @@ class Engine implements PolicyEngine {
   }
 
   ipSetMembers(id: string): readonly string[] {
-    return this.members.members(id).sort(compareByUtf8);
+    // Members are ASCII (addresses, protocol names, ports), where UTF-16 order is byte order.
+    return this.members.members(id).sort();
   }
 
   activePolicies(): readonly ParsedPolicy[] {

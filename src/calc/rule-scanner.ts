@@ -61,6 +61,13 @@ function namedPortSet(selector: Selector, protocol: NamedPortProtocol, name: str
   };
 }
 
+/** Most rule sides have no ports or IP sets of some kind: they share one frozen empty list. */
+const NONE: readonly never[] = Object.freeze([]);
+
+function orNone<T>(list: readonly T[]): readonly T[] {
+  return list.length === 0 ? NONE : list;
+}
+
 function ranges(ports: readonly RulePort[]): PortRange[] {
   return ports.flatMap((port) => (port.kind === "range" ? [{ min: port.min, max: port.max }] : []));
 }
@@ -113,15 +120,17 @@ class RuleParser {
       notIpSetIds.push(this.need(selectorSet(negativeSelector), negativeSelector));
     }
     return {
-      nets: match.nets,
-      notNets: match.notNets,
-      ports: numericPorts,
-      notPorts: ranges(match.notPorts),
-      ipSetIds,
-      notIpSetIds,
-      namedPortIpSetIds: namedPorts.map((name) => this.need(namedPortSet(portSelector, protocol, name), portSelector)),
-      notNamedPortIpSetIds: names(match.notPorts).map((name) =>
-        this.need(namedPortSet(portSelector, protocol, name), portSelector),
+      nets: orNone(match.nets),
+      notNets: orNone(match.notNets),
+      ports: orNone(numericPorts),
+      notPorts: orNone(ranges(match.notPorts)),
+      ipSetIds: orNone(ipSetIds),
+      notIpSetIds: orNone(notIpSetIds),
+      namedPortIpSetIds: orNone(
+        namedPorts.map((name) => this.need(namedPortSet(portSelector, protocol, name), portSelector)),
+      ),
+      notNamedPortIpSetIds: orNone(
+        names(match.notPorts).map((name) => this.need(namedPortSet(portSelector, protocol, name), portSelector)),
       ),
     };
   }

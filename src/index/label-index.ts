@@ -123,12 +123,27 @@ class LabelValueIndex<T> {
   }
 
   remove(labels: LabelMap, thing: T): void {
-    for (const key of Object.keys(labels)) {
-      const values = this.byLabel.get(key);
-      if (values === undefined) continue;
-      removeFrom(values, labels[key]!, thing);
-      if (values.size === 0) this.byLabel.delete(key);
+    for (const key of Object.keys(labels)) this.removeOne(key, labels[key]!, thing);
+  }
+
+  /** Moves `thing` from `before` to `after`, touching only the labels that differ (a label flip is one move). */
+  change(before: LabelMap, after: LabelMap, thing: T): void {
+    for (const key of Object.keys(before)) {
+      if (!hasOwn(after, key) || after[key] !== before[key]) this.removeOne(key, before[key]!, thing);
     }
+    for (const key of Object.keys(after)) {
+      if (hasOwn(before, key) && before[key] === after[key]) continue;
+      let values = this.byLabel.get(key);
+      if (values === undefined) this.byLabel.set(key, (values = new Map()));
+      addTo(values, after[key]!, thing);
+    }
+  }
+
+  private removeOne(key: string, value: string, thing: T): void {
+    const values = this.byLabel.get(key);
+    if (values === undefined) return;
+    removeFrom(values, value, thing);
+    if (values.size === 0) this.byLabel.delete(key);
   }
 
   /** Things with `label` set to one of `values`, or to anything when `values` is null. */
@@ -207,12 +222,11 @@ export class LabelIndex {
       this.reevaluate(item);
       return;
     }
-    this.itemsByLabel.remove(existing.labels, existing);
+    this.itemsByLabel.change(existing.labels, labels, existing);
     const oldParents = existing.parents;
     existing.labels = labels;
     existing.parents = parents;
     existing.lookup = makeLookup(labels, parents);
-    this.itemsByLabel.add(labels, existing);
     // Adopt before releasing: releasing first could drop a still-undefined parent that `parents`
     // already holds, and a later definition of it would then reach no children.
     for (const parent of parents) parent.children.add(existing);
@@ -254,9 +268,8 @@ export class LabelIndex {
   }
 
   private setParentLabels(parent: Parent, labels: LabelMap): void {
-    this.parentsByLabel.remove(parent.labels, parent);
+    this.parentsByLabel.change(parent.labels, labels, parent);
     parent.labels = labels;
-    this.parentsByLabel.add(labels, parent);
     for (const child of parent.children) this.reevaluate(child);
   }
 
