@@ -125,7 +125,7 @@ function key(cluster: string, namespace: string, name: string): string {
 /** Copies an address, renaming a remote backing pod `<cluster>/<name>` (rule 9). */
 function copyAddress(address: EndpointAddress, cluster: string): EndpointAddress {
   const targetRef =
-    address.targetRef === undefined || cluster === "" || address.targetRef.name === undefined
+    address.targetRef === undefined || cluster === "" || !address.targetRef.name
       ? address.targetRef
       : { ...address.targetRef, name: `${cluster}/${address.targetRef.name}` };
   return {
@@ -191,14 +191,16 @@ function sliceObjects(service: Service, entries: readonly Entry[], localClusterN
   const counters = new Map<string, number>();
   return [...groups.values()].map((group) => {
     const source = group.cluster === "" ? localClusterName : group.cluster;
-    const base = `${service.name}-${source}-${group.family.toLowerCase()}`;
+    const base = `${source}|${group.family}`;
     const n = counters.get(base) ?? 0;
     counters.set(base, n + 1);
     return {
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
       metadata: {
-        name: n === 0 ? base : `${base}-${n}`,
+        // `<service>-<hash>`, as Kubernetes names slices: joining names with dashes could collide
+        // (`cart` from `us-west` and `cart-us` from `west`).
+        name: `${service.name}-${fnv1a(`${service.name}|${base}|${n}`)}`,
         namespace: service.namespace,
         labels: {
           [SLICE_SERVICE_LABEL]: service.name,
@@ -217,6 +219,16 @@ function sliceObjects(service: Service, entries: readonly Entry[], localClusterN
       ports: group.ports.map(portJson),
     };
   });
+}
+
+/** 32-bit FNV-1a of a string, as 8 hex digits: a short, stable name suffix. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }
 
 class Controller implements FederatedServicesController {
@@ -276,7 +288,9 @@ class Controller implements FederatedServicesController {
       case "RemoteClusterConfiguration": {
         if (model.cluster !== "") break;
         diagnostics.push(...validateRemoteClusterConfiguration(model));
-        this.registry.declare(model.name, isValidRemoteCluster(model), "Config is incomplete");
+        const valid = isValidRemoteCluster(model);
+        this.registry.declare(model.name, valid, "Config is incomplete");
+        if (!valid) this.forgetCluster(model.name);
         this.markClusterDirty();
         break;
       }
@@ -301,12 +315,22 @@ class Controller implements FederatedServicesController {
     else if (ref.kind === "Endpoints" && this.endpointsByKey.delete(k)) this.dirty.add(namespace);
     else if (ref.kind === "RemoteClusterConfiguration" && cluster === "") {
       this.registry.undeclare(ref.name);
+      this.forgetCluster(ref.name);
       this.markClusterDirty();
     }
   }
 
   setRemoteClusterStatus(cluster: string, status: RemoteClusterStatus, error?: string): void {
-    if (this.registry.setStatus(cluster, status, error)) this.markClusterDirty();
+    if (!this.registry.setStatus(cluster, status, error)) return;
+    // Calico stops the remote's syncer when its configuration is incomplete: its data is deleted.
+    if (status === "ConfigIncomplete") this.forgetCluster(cluster);
+    this.markClusterDirty();
+  }
+
+  /** Deletes what a remote cluster sent (its configuration went, or became unusable). */
+  private forgetCluster(cluster: string): void {
+    for (const [k, service] of this.services) if (service.cluster === cluster) this.services.delete(k);
+    for (const [k, endpoints] of this.endpointsByKey) if (endpoints.cluster === cluster) this.endpointsByKey.delete(k);
   }
 
   markLocalInSync(): void {
@@ -355,7 +379,8 @@ class Controller implements FederatedServicesController {
   /** Whether a cluster's services count right now (rule 14: a disconnected remote's vanish at once). */
   private connected(cluster: string): boolean {
     if (cluster === "") return true;
-    return this.registry.accepts(cluster) && this.registry.status(cluster) !== "ConnectionFailed";
+    const status = this.registry.status(cluster);
+    return this.registry.accepts(cluster) && status !== "ConnectionFailed" && status !== "ConfigIncomplete";
   }
 
   /** Recomputes a namespace's federated Services and records what to write or delete. */
@@ -410,7 +435,10 @@ class Controller implements FederatedServicesController {
     }
     let selector: Selector;
     try {
-      selector = parseSelector(raw);
+      // Calico's effective selector is the annotation pasted into a namespace clause, so text that
+      // only parses on its own (a blank annotation) is invalid. We still only look at Services of
+      // the same namespace, even when a pasted annotation like `a == "b") || (c` would escape it.
+      selector = parseSelector(raw === "" ? "all()" : `${NAMESPACE_LABEL} == '${service.namespace}' && (${raw})`);
     } catch (error) {
       if (!(error instanceof SelectorSyntaxError)) throw error;
       return notFederated(`its ${SERVICE_SELECTOR_ANNOTATION} annotation is not a valid selector: ${error.reason}`);
@@ -456,9 +484,10 @@ class Controller implements FederatedServicesController {
       if (candidate.namespace !== service.namespace || !this.connected(candidate.cluster)) continue;
       if (Object.hasOwn(candidate.annotations, SERVICE_SELECTOR_ANNOTATION)) continue;
       const labels = candidate.labels;
+      // Rule 3: labels are only added: the namespace, and for remote Services their cluster.
       const matches = selector.matchesWith((label) => {
         if (label === NAMESPACE_LABEL) return candidate.namespace;
-        if (label === REMOTE_CLUSTER_LABEL) return candidate.cluster === "" ? undefined : candidate.cluster;
+        if (label === REMOTE_CLUSTER_LABEL && candidate.cluster !== "") return candidate.cluster;
         return Object.hasOwn(labels, label) ? labels[label] : undefined;
       });
       if (matches) backing.push({ cluster: candidate.cluster, name: candidate.name });
