@@ -111,8 +111,14 @@ function modelKey(resource: ModelResource): string {
 
 /** A workload endpoint's address as a member: the address alone, as /32 or /128 (Felix ignores the prefix). */
 function hostMember(net: string): string {
+  if (net.endsWith("/32") || net.endsWith("/128")) return net;
   const address = net.slice(0, net.indexOf("/"));
   return `${address}/${address.includes(":") ? 128 : 32}`;
+}
+
+/** Profile IDs of an object's parents; the local cluster's are the names themselves (no copy). */
+function parentIds(cluster: string, profiles: readonly string[]): readonly string[] {
+  return cluster === "" ? profiles : profiles.map((name) => profileId(cluster, name));
 }
 
 /** A network set's networks as members; a /0 becomes its two /1 halves, as Felix programs it. */
@@ -331,11 +337,13 @@ class Engine implements PolicyEngine {
       case "WorkloadEndpoint":
       case "HostEndpoint": {
         const nets =
-          resource.kind === "WorkloadEndpoint"
-            ? [...resource.ipv4Nets, ...resource.ipv6Nets].map(hostMember)
-            : [...resource.expectedIPv4.map((ip) => `${ip}/32`), ...resource.expectedIPv6.map((ip) => `${ip}/128`)];
+          resource.kind === "HostEndpoint"
+            ? [...resource.expectedIPv4.map((ip) => `${ip}/32`), ...resource.expectedIPv6.map((ip) => `${ip}/128`)]
+            : resource.ipv6Nets.length === 0
+              ? resource.ipv4Nets.map(hostMember)
+              : [...resource.ipv4Nets, ...resource.ipv6Nets].map(hostMember);
         const labels = this.withClusterLabel(resource.labels, resource.cluster);
-        const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
+        const parents = parentIds(resource.cluster, resource.profiles);
         this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
         this.trackAddresses(id!, resource.cluster, nets);
         if (local && (this.node === undefined || resource.node === this.node)) {
@@ -347,7 +355,7 @@ class Engine implements PolicyEngine {
         break;
       }
       case "NetworkSet": {
-        const parents = resource.profiles.map((name) => profileId(resource.cluster, name));
+        const parents = parentIds(resource.cluster, resource.profiles);
         const source: MemberSource = {
           labels: this.withClusterLabel(resource.labels, resource.cluster),
           parents,

@@ -52,8 +52,6 @@ interface Item {
   readonly id: string;
   labels: LabelMap;
   parents: Parent[];
-  /** Reads the item's effective labels; reads parents' labels at call time, so it survives parent updates. */
-  lookup: LabelLookup;
   /** Selectors the item matches; undefined while it matches none (most items match few). */
   matches: Set<IndexedSelector> | undefined;
 }
@@ -80,7 +78,11 @@ interface SelectorBuckets {
 
 const hasOwn = Object.hasOwn;
 
-function makeLookup(labels: LabelMap, parents: readonly Parent[]): LabelLookup {
+/**
+ * Reads an item's effective labels. Made when needed rather than kept per item: an evaluation is
+ * short, and a closure per item costs about 100 bytes across hundreds of thousands of endpoints.
+ */
+function lookupOf({ labels, parents }: Item): LabelLookup {
   if (parents.length === 0) return (key) => (hasOwn(labels, key) ? labels[key] : undefined);
   return (key) => {
     if (hasOwn(labels, key)) return labels[key];
@@ -215,7 +217,7 @@ export class LabelIndex {
     }
     const parents = parentIds.map((parentId) => this.parentFor(parentId));
     if (existing === undefined) {
-      const item: Item = { id, labels, parents, lookup: makeLookup(labels, parents), matches: undefined };
+      const item: Item = { id, labels, parents, matches: undefined };
       this.items.set(id, item);
       this.itemsByLabel.add(labels, item);
       for (const parent of parents) parent.children.add(item);
@@ -226,7 +228,6 @@ export class LabelIndex {
     const oldParents = existing.parents;
     existing.labels = labels;
     existing.parents = parents;
-    existing.lookup = makeLookup(labels, parents);
     // Adopt before releasing: releasing first could drop a still-undefined parent that `parents`
     // already holds, and a later definition of it would then reach no children.
     for (const parent of parents) parent.children.add(existing);
@@ -303,7 +304,7 @@ export class LabelIndex {
     indexed.filing = this.chooseFiling(requirements);
     this.file(indexed);
     for (const item of this.candidateItems(requirements)) {
-      if (selector.matchesWith(item.lookup)) this.start(indexed, item);
+      if (selector.matchesWith(lookupOf(item))) this.start(indexed, item);
     }
   }
 
@@ -337,13 +338,14 @@ export class LabelIndex {
     const requirements = requirementsOf(selector);
     if (requirements === undefined) return [];
     const ids: string[] = [];
-    for (const item of this.candidateItems(requirements)) if (selector.matchesWith(item.lookup)) ids.push(item.id);
+    for (const item of this.candidateItems(requirements)) if (selector.matchesWith(lookupOf(item))) ids.push(item.id);
     return ids;
   }
 
   /** Reads an item's effective label `key` (own, then parents in order). */
   labelOf(itemId: string, key: string): string | undefined {
-    return this.items.get(itemId)?.lookup(key);
+    const item = this.items.get(itemId);
+    return item === undefined ? undefined : lookupOf(item)(key);
   }
 
   // ---- matching ---------------------------------------------------------------------------
@@ -375,8 +377,9 @@ export class LabelIndex {
     for (const parent of item.parents) for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
     const before = item.matches === undefined ? [] : [...item.matches];
     for (const selector of before) candidates.add(selector);
+    const lookup = lookupOf(item);
     for (const selector of candidates) {
-      const matches = selector.selector.matchesWith(item.lookup);
+      const matches = selector.selector.matchesWith(lookup);
       const matched = item.matches?.has(selector) ?? false;
       if (matches && !matched) this.start(selector, item);
       else if (!matches && matched) this.stop(selector, item);
