@@ -10,6 +10,7 @@
  * set that is gone at flush are not listed: the set goes with them, as in Felix.
  */
 import { compareByUtf8 } from "../selector/index.js";
+import { getOrCreate } from "../util/get-or-create.js";
 import type { EngineDelta, IpSetInfo, ParsedPolicy, ParsedProfile, PolicyRef } from "./types.js";
 
 interface Change<T> {
@@ -149,8 +150,6 @@ export class DeltaLog {
   }
 
   private membersOf(ipSetId: string): Map<string, Change<true>> {
-    let members = this.members.get(ipSetId);
-    if (members === undefined) this.members.set(ipSetId, (members = new Map()));
-    return members;
+    return getOrCreate(this.members, ipSetId, () => new Map());
   }
 }

@@ -41,6 +41,7 @@ import {
   workloadEndpointId,
 } from "../model/index.js";
 import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
+import { getOrCreate } from "../util/get-or-create.js";
 import { ActiveRulesCalculator } from "./active-rules.js";
 import { DeltaLog } from "./delta-log.js";
 import { MemberCalculator, type MemberSource } from "./members.js";
@@ -277,9 +278,7 @@ class Engine implements PolicyEngine {
     const byName = `${cluster}|${identity.kind}|${identity.namespace}|${identity.name}`;
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
-      let rawKeys = this.rawKeysByName.get(byName);
-      if (rawKeys === undefined) this.rawKeysByName.set(byName, (rawKeys = new Set()));
-      rawKeys.add(rawKey);
+      getOrCreate(this.rawKeysByName, byName, () => new Set<string>()).add(rawKey);
     } else {
       this.forgetRaw(rawKey, byName);
     }
@@ -509,8 +508,7 @@ class Engine implements PolicyEngine {
     if (addresses.length === 0) this.addressesOf.delete(endpointId);
     else this.addressesOf.set(endpointId, addresses);
     for (const address of addresses) {
-      let owners = this.addressOwners.get(address);
-      if (owners === undefined) this.addressOwners.set(address, (owners = new Map()));
+      const owners = getOrCreate(this.addressOwners, address, () => new Map<string, string>());
       for (const [other, otherCluster] of owners) {
         if (otherCluster === cluster) continue;
         this.pending.push({

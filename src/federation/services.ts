@@ -240,7 +240,6 @@ class Controller implements FederatedServicesController {
   private readonly dirty = new Set<string>();
   /** What was last emitted (or would have been, before sync), by local namespace|name. */
   private readonly emitted = new Map<string, { endpoints: string; slices: Map<string, string> }>();
-  private readonly wanted = new Map<string, Wanted>();
 
   constructor(options: FederatedServicesOptions) {
     this.localClusterName = options.localClusterName ?? "local";

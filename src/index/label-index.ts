@@ -31,6 +31,7 @@
  */
 import type { LabelMap } from "../model/index.js";
 import type { LabelLookup, Selector } from "../selector/index.js";
+import { getOrCreate } from "../util/get-or-create.js";
 
 /** Receives match transitions. */
 export interface LabelIndexCallbacks {
@@ -99,9 +100,7 @@ function sameLabels(a: LabelMap, b: LabelMap): boolean {
 
 /** Adds `member` to the set at `map[key]`, creating it. */
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, member: V): void {
-  const set = map.get(key);
-  if (set === undefined) map.set(key, new Set([member]));
-  else set.add(member);
+  getOrCreate(map, key, () => new Set<V>()).add(member);
 }
 
 /** Removes `member` from the set at `map[key]`, dropping the set when it empties. */
@@ -117,11 +116,12 @@ class LabelValueIndex<T> {
   private readonly byLabel = new Map<string, Map<string, Set<T>>>();
 
   add(labels: LabelMap, thing: T): void {
-    for (const key of Object.keys(labels)) {
-      let values = this.byLabel.get(key);
-      if (values === undefined) this.byLabel.set(key, (values = new Map()));
-      addTo(values, labels[key]!, thing);
-    }
+    for (const key of Object.keys(labels))
+      addTo(
+        getOrCreate(this.byLabel, key, () => new Map()),
+        labels[key]!,
+        thing,
+      );
   }
 
   remove(labels: LabelMap, thing: T): void {
@@ -135,9 +135,11 @@ class LabelValueIndex<T> {
     }
     for (const key of Object.keys(after)) {
       if (hasOwn(before, key) && before[key] === after[key]) continue;
-      let values = this.byLabel.get(key);
-      if (values === undefined) this.byLabel.set(key, (values = new Map()));
-      addTo(values, after[key]!, thing);
+      addTo(
+        getOrCreate(this.byLabel, key, () => new Map()),
+        after[key]!,
+        thing,
+      );
     }
   }
 
@@ -352,7 +354,8 @@ export class LabelIndex {
 
   private start(selector: IndexedSelector, item: Item): void {
     selector.matches.add(item);
-    (item.matches ??= new Set()).add(selector);
+    item.matches ??= new Set();
+    item.matches.add(selector);
     this.callbacks.onMatchStarted(selector.id, item.id);
   }
 

@@ -142,7 +142,7 @@ describe("LabelIndex", () => {
     });
     const started: string[] = [];
     const index = new LabelIndex({ onMatchStarted: (s) => started.push(s), onMatchStopped: () => {} });
-    selectors.forEach((selector, i) => index.updateSelector(`ipset-${i}`, selector));
+    for (const [i, selector] of selectors.entries()) index.updateSelector(`ipset-${i}`, selector);
     index.updateItem("wep-0", { alpha: "beta", "ipset-1": "true" }, []);
     expect(started).toEqual(["ipset-1"]);
     expect(evaluations).toBeLessThanOrEqual(2);
