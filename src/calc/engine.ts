@@ -168,8 +168,8 @@ class Engine implements PolicyEngine {
   private readonly rawKeysByName = new Map<string, Set<string>>();
   /** Endpoints fed to the active-rules calculator (local, on this node). */
   private readonly localEndpoints = new Set<string>();
-  /** Endpoint and network-set model keys by the ID queries report. */
-  private readonly keysByDisplayId = new Map<string, string>();
+  /** Network sets' model keys by the ID queries report (endpoint keys are derived from their IDs). */
+  private readonly networkSetKeysById = new Map<string, string>();
   /** Local policies, active or not (for queries). */
   private readonly localPolicies = new Map<string, Policy>();
   private readonly parsedPolicies = new Map<string, ParsedPolicy>();
@@ -330,7 +330,7 @@ class Engine implements PolicyEngine {
     const key = modelKey(resource);
     this.models.set(key, resource);
     const id = displayId(resource);
-    if (id !== undefined) this.keysByDisplayId.set(id, key);
+    if (resource.kind === "NetworkSet") this.networkSetKeysById.set(id!, key);
     const local = resource.cluster === "";
     switch (resource.kind) {
       case "WorkloadEndpoint":
@@ -395,7 +395,7 @@ class Engine implements PolicyEngine {
     if (resource === undefined) return;
     this.models.delete(key);
     const id = displayId(resource);
-    if (id !== undefined) this.keysByDisplayId.delete(id);
+    if (resource.kind === "NetworkSet") this.networkSetKeysById.delete(id!);
     switch (resource.kind) {
       case "WorkloadEndpoint":
       case "HostEndpoint":
@@ -611,7 +611,7 @@ class Engine implements PolicyEngine {
   }
 
   policiesApplyingTo(endpointId: string): AppliedPolicies | undefined {
-    const key = this.keysByDisplayId.get(endpointId);
+    const key = this.keyOfDisplayId(endpointId);
     const endpoint = key === undefined ? undefined : this.models.get(key);
     if (endpoint?.kind !== "WorkloadEndpoint" && endpoint?.kind !== "HostEndpoint") return undefined;
     if (endpoint.cluster !== "") return { policies: [], profiles: [] };
@@ -624,7 +624,7 @@ class Engine implements PolicyEngine {
   }
 
   rulesSelecting(endpointId: string): readonly RuleMatch[] | undefined {
-    const key = this.keysByDisplayId.get(endpointId);
+    const key = this.keyOfDisplayId(endpointId);
     if (key === undefined) return undefined;
     const lookup = this.lookupFor(key);
     const matches: RuleMatch[] = [];
@@ -654,6 +654,13 @@ class Engine implements PolicyEngine {
       if (profile?.kind === "Profile") scan({ profile: name }, profile.ingress, profile.egress);
     }
     return matches;
+  }
+
+  /** The model key of an endpoint or network set given by the ID queries report. */
+  private keyOfDisplayId(id: string): string | undefined {
+    // Endpoint keys are their IDs with a kind prefix (see modelKey); network sets' are not.
+    for (const key of [`wep|${id}`, `hep|${id}`]) if (this.models.has(key)) return key;
+    return this.networkSetKeysById.get(id);
   }
 
   /** Reads an endpoint's or network set's effective labels (own, then its profiles'). */

@@ -53,8 +53,11 @@ interface Item {
   readonly id: string;
   labels: LabelMap;
   parents: Parent[];
-  /** Selectors the item matches; undefined while it matches none (most items match few). */
-  matches: Set<IndexedSelector> | undefined;
+  /**
+   * Selectors the item matches: none, one (stored as is), or a Set from two on. Most items match
+   * one or two selectors, and a Set each would cost more than the rest of the item.
+   */
+  matches: Matches;
 }
 
 interface IndexedSelector {
@@ -63,6 +66,31 @@ interface IndexedSelector {
   readonly matches: Set<Item>;
   /** Where the selector is filed for item updates; undefined when unfiled (can never match). */
   filing: Filing | undefined;
+}
+
+type Matches = IndexedSelector | Set<IndexedSelector> | undefined;
+
+function matchesOf(matches: Matches): Iterable<IndexedSelector> {
+  if (matches === undefined) return [];
+  return matches instanceof Set ? matches : [matches];
+}
+
+function hasMatch(matches: Matches, selector: IndexedSelector): boolean {
+  return matches instanceof Set ? matches.has(selector) : matches === selector;
+}
+
+function withMatch(matches: Matches, selector: IndexedSelector): Matches {
+  if (matches === undefined) return selector;
+  if (matches instanceof Set) return matches.add(selector);
+  return new Set([matches, selector]);
+}
+
+function withoutMatch(matches: Matches, selector: IndexedSelector): Matches {
+  if (!(matches instanceof Set)) return matches === selector ? undefined : matches;
+  matches.delete(selector);
+  if (matches.size > 1) return matches;
+  const [last] = matches;
+  return last;
 }
 
 /** A selector is filed under one label with some values, under a label with any value, or not optimised. */
@@ -241,7 +269,7 @@ export class LabelIndex {
   deleteItem(id: string): void {
     const item = this.items.get(id);
     if (item === undefined) return;
-    for (const selector of item.matches ?? []) {
+    for (const selector of matchesOf(item.matches)) {
       selector.matches.delete(item);
       this.callbacks.onMatchStopped(selector.id, id);
     }
@@ -317,8 +345,7 @@ export class LabelIndex {
     this.selectors.delete(id);
     this.unfile(indexed);
     for (const item of indexed.matches) {
-      item.matches!.delete(indexed);
-      if (item.matches!.size === 0) item.matches = undefined;
+      item.matches = withoutMatch(item.matches, indexed);
       this.callbacks.onMatchStopped(id, item.id);
     }
   }
@@ -332,7 +359,7 @@ export class LabelIndex {
 
   /** IDs of the registered selectors an item matches. */
   selectorsMatching(itemId: string): string[] {
-    return [...(this.items.get(itemId)?.matches ?? [])].map((selector) => selector.id);
+    return [...matchesOf(this.items.get(itemId)?.matches)].map((selector) => selector.id);
   }
 
   /** IDs of the items an unregistered selector would match (uses the same candidate search). */
@@ -354,15 +381,13 @@ export class LabelIndex {
 
   private start(selector: IndexedSelector, item: Item): void {
     selector.matches.add(item);
-    item.matches ??= new Set();
-    item.matches.add(selector);
+    item.matches = withMatch(item.matches, selector);
     this.callbacks.onMatchStarted(selector.id, item.id);
   }
 
   private stop(selector: IndexedSelector, item: Item): void {
     selector.matches.delete(item);
-    item.matches!.delete(selector);
-    if (item.matches!.size === 0) item.matches = undefined;
+    item.matches = withoutMatch(item.matches, selector);
     this.callbacks.onMatchStopped(selector.id, item.id);
   }
 
@@ -378,12 +403,12 @@ export class LabelIndex {
     };
     for (const key of Object.keys(item.labels)) addFiled(key, item.labels[key]!);
     for (const parent of item.parents) for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
-    const before = item.matches === undefined ? [] : [...item.matches];
+    const before = [...matchesOf(item.matches)];
     for (const selector of before) candidates.add(selector);
     const lookup = lookupOf(item);
     for (const selector of candidates) {
       const matches = selector.selector.matchesWith(lookup);
-      const matched = item.matches?.has(selector) ?? false;
+      const matched = hasMatch(item.matches, selector);
       if (matches && !matched) this.start(selector, item);
       else if (!matches && matched) this.stop(selector, item);
     }
