@@ -30,6 +30,7 @@ import { convertResource } from "../k8s/convert.js";
 import { setOwn } from "../k8s/read.js";
 import {
   type Diagnostic,
+  type HostEndpoint,
   hostEndpointId,
   type LabelMap,
   type ModelResource,
@@ -38,6 +39,7 @@ import {
   type RemoteClusterConfiguration,
   type Rule,
   type Tier,
+  type WorkloadEndpoint,
   workloadEndpointId,
 } from "../model/index.js";
 import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
@@ -117,6 +119,20 @@ function hostMember(net: string): string {
   return `${address}/${address.includes(":") ? 128 : 32}`;
 }
 
+/** An endpoint's addresses as members: a workload's nets, a host endpoint's expected IPs. */
+function endpointMembers(endpoint: WorkloadEndpoint | HostEndpoint): string[] {
+  if (endpoint.kind === "HostEndpoint") {
+    return [...endpoint.expectedIPv4.map((ip) => `${ip}/32`), ...endpoint.expectedIPv6.map((ip) => `${ip}/128`)];
+  }
+  return endpoint.ipv6Nets.length === 0
+    ? endpoint.ipv4Nets.map(hostMember)
+    : [...endpoint.ipv4Nets, ...endpoint.ipv6Nets].map(hostMember);
+}
+
+function addressOf(member: string): string {
+  return member.slice(0, member.indexOf("/"));
+}
+
 /** Profile IDs of an object's parents; the local cluster's are the names themselves (no copy). */
 function parentIds(cluster: string, profiles: readonly string[]): readonly string[] {
   return cluster === "" ? profiles : profiles.map((name) => profileId(cluster, name));
@@ -183,8 +199,7 @@ class Engine implements PolicyEngine {
    * clusters. Kept only once a remote cluster is declared: a clash needs two clusters, and a
    * single-cluster engine should not pay for it.
    */
-  private addressOwners: Map<string, Map<string, string>> | undefined;
-  private readonly addressesOf = new Map<string, readonly string[]>();
+  private addressOwners: Map<string, string | Set<string>> | undefined;
   /** Diagnostics raised while applying model objects, collected by `upsert`. */
   private pending: Diagnostic[] = [];
   private readonly parsedProfiles = new Map<string, ParsedProfile>();
@@ -328,6 +343,7 @@ class Engine implements PolicyEngine {
 
   upsertModel(resource: ModelResource): void {
     const key = modelKey(resource);
+    const previous = this.models.get(key);
     this.models.set(key, resource);
     const id = displayId(resource);
     if (resource.kind === "NetworkSet") this.networkSetKeysById.set(id!, key);
@@ -335,16 +351,12 @@ class Engine implements PolicyEngine {
     switch (resource.kind) {
       case "WorkloadEndpoint":
       case "HostEndpoint": {
-        const nets =
-          resource.kind === "HostEndpoint"
-            ? [...resource.expectedIPv4.map((ip) => `${ip}/32`), ...resource.expectedIPv6.map((ip) => `${ip}/128`)]
-            : resource.ipv6Nets.length === 0
-              ? resource.ipv4Nets.map(hostMember)
-              : [...resource.ipv4Nets, ...resource.ipv6Nets].map(hostMember);
+        const nets = endpointMembers(resource);
         const labels = this.withClusterLabel(resource.labels, resource.cluster);
         const parents = parentIds(resource.cluster, resource.profiles);
         this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
-        this.trackAddresses(id!, resource.cluster, nets);
+        const before = previous?.kind === resource.kind ? endpointMembers(previous as typeof resource) : [];
+        this.trackAddresses(key, resource.cluster, before, nets);
         if (local && (this.node === undefined || resource.node === this.node)) {
           this.localEndpoints.add(key);
           this.activeRules.updateEndpoint(key, labels, resource.profiles);
@@ -401,7 +413,7 @@ class Engine implements PolicyEngine {
       case "HostEndpoint":
         if (this.localEndpoints.delete(key)) this.activeRules.deleteEndpoint(key);
         this.members.deleteItem(key);
-        this.trackAddresses(id!, resource.cluster, []);
+        this.trackAddresses(key, resource.cluster, endpointMembers(resource), []);
         break;
       case "RemoteClusterConfiguration":
         if (resource.cluster === "") {
@@ -461,18 +473,9 @@ class Engine implements PolicyEngine {
   /** Indexes the addresses of every endpoint held so far (from the first remote cluster on). */
   private startTrackingAddresses(): void {
     this.addressOwners = new Map();
-    for (const resource of this.models.values()) {
-      if (resource.kind === "WorkloadEndpoint") {
-        this.trackAddresses(workloadEndpointId(resource), resource.cluster, [
-          ...resource.ipv4Nets,
-          ...resource.ipv6Nets,
-        ]);
-      } else if (resource.kind === "HostEndpoint") {
-        const nets = [
-          ...resource.expectedIPv4.map((ip) => `${ip}/32`),
-          ...resource.expectedIPv6.map((ip) => `${ip}/128`),
-        ];
-        this.trackAddresses(hostEndpointId(resource), resource.cluster, nets);
+    for (const [key, resource] of this.models) {
+      if (resource.kind === "WorkloadEndpoint" || resource.kind === "HostEndpoint") {
+        this.trackAddresses(key, resource.cluster, [], endpointMembers(resource));
       }
     }
   }
@@ -496,28 +499,44 @@ class Engine implements PolicyEngine {
     return labelled;
   }
 
-  /** Records an endpoint's addresses; warns when another cluster's endpoint holds one of them. */
-  private trackAddresses(endpointId: string, cluster: string, nets: readonly string[]): void {
-    if (this.addressOwners === undefined) return;
-    const addresses = nets.map((net) => net.slice(0, net.indexOf("/")));
-    for (const address of this.addressesOf.get(endpointId) ?? []) {
-      const owners = this.addressOwners.get(address);
-      owners?.delete(endpointId);
-      if (owners?.size === 0) this.addressOwners.delete(address);
+  /**
+   * Moves an endpoint (by model key) from the addresses it held to those it holds now; warns when
+   * another cluster's endpoint holds one of them. One owner is stored as its key, a string the
+   * models map already holds, so an unclashed address costs one map entry; a clash makes a Set.
+   */
+  private trackAddresses(key: string, cluster: string, before: readonly string[], after: readonly string[]): void {
+    const owners = this.addressOwners;
+    if (owners === undefined) return;
+    const kept = new Set(after.map(addressOf));
+    for (const address of new Set(before.map(addressOf))) {
+      if (kept.has(address)) continue;
+      const held = owners.get(address);
+      if (held === key) owners.delete(address);
+      else if (held instanceof Set) {
+        held.delete(key);
+        if (held.size === 1) owners.set(address, [...held][0]!);
+      }
     }
-    if (addresses.length === 0) this.addressesOf.delete(endpointId);
-    else this.addressesOf.set(endpointId, addresses);
-    for (const address of addresses) {
-      const owners = getOrCreate(this.addressOwners, address, () => new Map<string, string>());
-      for (const [other, otherCluster] of owners) {
-        if (otherCluster === cluster) continue;
+    const had = new Set(before.map(addressOf));
+    for (const address of kept) {
+      if (had.has(address)) continue;
+      const held = owners.get(address);
+      if (held === undefined || held === key) {
+        owners.set(address, key);
+        continue;
+      }
+      const clash = typeof held === "string" ? new Set([held]) : held;
+      for (const other of clash) {
+        if (this.models.get(other)?.cluster === cluster) continue;
+        const [ours, theirs] = [key, other].map((k) => k.slice(k.indexOf("|") + 1));
         this.pending.push({
           severity: "warning",
-          message: `address ${address} is held by ${endpointId} and by ${other} in another cluster; IP sets hold it once, so policy cannot tell them apart (pod CIDRs must not overlap)`,
+          message: `address ${address} is held by ${ours} and by ${theirs} in another cluster; IP sets hold it once, so policy cannot tell them apart (pod CIDRs must not overlap)`,
           cluster,
         });
       }
-      owners.set(endpointId, cluster);
+      clash.add(key);
+      owners.set(address, clash);
     }
   }
 
