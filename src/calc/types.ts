@@ -4,7 +4,7 @@
  */
 import type { RemoteClusterStatus } from "../federation/rcc.js";
 import type { RemoteClusterInfo } from "../federation/registry.js";
-import type { Diagnostic, IcmpMatch, ModelResource, PolicyKind, Protocol, RuleAction } from "../model/index.js";
+import type { Diagnostic, IcmpMatch, ModelResource, Policy, PolicyKind, Protocol, RuleAction } from "../model/index.js";
 
 /** `net`: CIDR members (`10.0.0.1/32`). `ip-and-port`: IP+port members (`10.0.0.1,tcp:8080`). */
 export type IpSetType = "net" | "ip-and-port";
@@ -84,22 +84,15 @@ export interface PolicyRef {
   readonly name: string;
 }
 
-/** An active policy with parsed rules. */
-export interface ParsedPolicy extends PolicyRef {
-  /** Tier. */
-  readonly tier: string;
-  /** Order (`undefined` sorts last). */
-  readonly order?: number;
+/**
+ * An active policy with parsed rules: the model Policy's identity and settings, with its main
+ * selector normalised and its rules referring to IP sets.
+ */
+export interface ParsedPolicy
+  extends PolicyRef,
+    Pick<Policy, "tier" | "order" | "types" | "doNotTrack" | "preDNAT" | "applyOnForward"> {
   /** The main selector, normalised. */
   readonly selector: string;
-  /** Directions. */
-  readonly types: readonly ("ingress" | "egress")[];
-  /** Untracked policy (GlobalNetworkPolicy only). */
-  readonly doNotTrack: boolean;
-  /** Applies before DNAT (GlobalNetworkPolicy only). */
-  readonly preDNAT: boolean;
-  /** Applies to forwarded traffic. */
-  readonly applyOnForward: boolean;
   /** Parsed ingress rules. */
   readonly ingress: readonly ParsedRule[];
   /** Parsed egress rules. */
