@@ -42,6 +42,7 @@ import {
   type WorkloadEndpoint,
   workloadEndpointId,
 } from "../model/index.js";
+import { addressOf } from "../net/index.js";
 import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
 import { getOrCreate } from "../util/get-or-create.js";
 import { ActiveRulesCalculator } from "./active-rules.js";
@@ -115,7 +116,7 @@ function modelKey(resource: ModelResource): string {
 /** A workload endpoint's address as a member: the address alone, as /32 or /128 (Felix ignores the prefix). */
 function hostMember(net: string): string {
   if (net.endsWith("/32") || net.endsWith("/128")) return net;
-  const address = net.slice(0, net.indexOf("/"));
+  const address = addressOf(net);
   return `${address}/${address.includes(":") ? 128 : 32}`;
 }
 
@@ -127,10 +128,6 @@ function endpointMembers(endpoint: WorkloadEndpoint | HostEndpoint): string[] {
   return endpoint.ipv6Nets.length === 0
     ? endpoint.ipv4Nets.map(hostMember)
     : [...endpoint.ipv4Nets, ...endpoint.ipv6Nets].map(hostMember);
-}
-
-function addressOf(member: string): string {
-  return member.slice(0, member.indexOf("/"));
 }
 
 /** Profile IDs of an object's parents; the local cluster's are the names themselves (no copy). */
@@ -290,12 +287,11 @@ class Engine implements PolicyEngine {
     } finally {
       this.pending = [];
     }
-    const byName = `${cluster}|${identity.kind}|${identity.namespace}|${identity.name}`;
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
-      getOrCreate(this.rawKeysByName, byName, () => new Set<string>()).add(rawKey);
+      getOrCreate(this.rawKeysByName, rawNameKey(rawKey), () => new Set<string>()).add(rawKey);
     } else {
-      this.forgetRaw(rawKey, byName);
+      this.forgetRaw(rawKey);
     }
     return diagnostics;
   }
@@ -336,8 +332,7 @@ class Engine implements PolicyEngine {
     const group = ref.apiVersion === undefined ? undefined : apiGroup(ref.apiVersion);
     for (const rawKey of [...(this.rawKeysByName.get(byName) ?? [])]) {
       if (group !== undefined && rawKey.split("|")[1] !== group) continue;
-      for (const key of this.produced.get(rawKey) ?? []) this.removeModelByKey(key);
-      this.forgetRaw(rawKey, byName);
+      this.removeRaw(rawKey);
     }
   }
 
@@ -441,8 +436,15 @@ class Engine implements PolicyEngine {
     }
   }
 
-  private forgetRaw(rawKey: string, byName: string): void {
+  /** Removes what a raw resource produced, and forgets the resource. */
+  private removeRaw(rawKey: string): void {
+    for (const key of this.produced.get(rawKey) ?? []) this.removeModelByKey(key);
+    this.forgetRaw(rawKey);
+  }
+
+  private forgetRaw(rawKey: string): void {
     this.produced.delete(rawKey);
+    const byName = rawNameKey(rawKey);
     const rawKeys = this.rawKeysByName.get(byName);
     rawKeys?.delete(rawKey);
     if (rawKeys?.size === 0) this.rawKeysByName.delete(byName);
@@ -482,11 +484,7 @@ class Engine implements PolicyEngine {
 
   /** Removes every object of a remote cluster. */
   private dropCluster(cluster: string): void {
-    for (const [rawKey, keys] of [...this.produced]) {
-      if (!rawKey.startsWith(`${cluster}|`)) continue;
-      for (const key of keys) this.removeModelByKey(key);
-      this.forgetRaw(rawKey, rawNameKey(rawKey));
-    }
+    for (const rawKey of [...this.produced.keys()]) if (rawKey.startsWith(`${cluster}|`)) this.removeRaw(rawKey);
     for (const [key, resource] of [...this.models]) if (resource.cluster === cluster) this.removeModelByKey(key);
   }
 
@@ -508,7 +506,8 @@ class Engine implements PolicyEngine {
     const owners = this.addressOwners;
     if (owners === undefined) return;
     const kept = new Set(after.map(addressOf));
-    for (const address of new Set(before.map(addressOf))) {
+    const had = new Set(before.map(addressOf));
+    for (const address of had) {
       if (kept.has(address)) continue;
       const held = owners.get(address);
       if (held === key) owners.delete(address);
@@ -517,7 +516,6 @@ class Engine implements PolicyEngine {
         if (held.size === 1) owners.set(address, [...held][0]!);
       }
     }
-    const had = new Set(before.map(addressOf));
     for (const address of kept) {
       if (had.has(address)) continue;
       const held = owners.get(address);
@@ -550,10 +548,7 @@ class Engine implements PolicyEngine {
   }
 
   endResync(cluster: string): void {
-    for (const rawKey of this.registry.endResync(cluster)) {
-      for (const key of this.produced.get(rawKey) ?? []) this.removeModelByKey(key);
-      this.forgetRaw(rawKey, rawNameKey(rawKey));
-    }
+    for (const rawKey of this.registry.endResync(cluster)) this.removeRaw(rawKey);
   }
 
   remoteClusters(): readonly RemoteClusterInfo[] {

@@ -15,6 +15,7 @@
  */
 import { LabelIndex } from "../index/label-index.js";
 import type { LabelMap, NamedPort, Protocol } from "../model/index.js";
+import { addressOf } from "../net/index.js";
 import type { Selector } from "../selector/index.js";
 import type { IpSetInfo, NamedPortProtocol } from "./types.js";
 
@@ -55,10 +56,6 @@ function memberProtocol(port: Protocol): string {
   if (port === "udp" || port === 17) return "udp";
   if (port === "sctp" || port === 132) return "sctp";
   return "tcp";
-}
-
-function addressOf(net: string): string {
-  return net.slice(0, net.indexOf("/"));
 }
 
 /** The members `source` gives `set` (assuming the selector matches). */

@@ -34,6 +34,11 @@ function parseBareAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
     : address;
 }
 
+/** The address part of `address/prefix` (`10.0.0.0` for `10.0.0.0/8`), as written. */
+export function addressOf(cidr: string): string {
+  return cidr.slice(0, cidr.indexOf("/"));
+}
+
 /** Parses a bare IP address into its canonical text and family; `undefined` if it is not one. */
 export function parseIp(text: string): { readonly family: 4 | 6; readonly address: string } | undefined {
   const address = parseBareAddress(text);
