@@ -13,6 +13,7 @@
  */
 import { LabelIndex } from "../index/label-index.js";
 import type { LabelMap, Policy, Profile, Rule } from "../model/index.js";
+import { RefCounts } from "../util/ref-counts.js";
 import { parseTrustedSelector } from "./trusted-selector.js";
 
 /** Receives activations; `…Active` is called again when an active policy or profile changes. */
@@ -36,10 +37,10 @@ export class ActiveRulesCalculator {
   private readonly callbacks: ActiveRulesCallbacks;
   private readonly policies = new Map<string, Policy>();
   /** Local endpoints each policy's selector matches; active while non-zero. */
-  private readonly matchCounts = new Map<string, number>();
+  private readonly matchCounts = new RefCounts<string>();
   private readonly profiles = new Map<string, Profile>();
   /** Local endpoints listing each profile; active while non-zero. */
-  private readonly profileRefs = new Map<string, number>();
+  private readonly profileRefs = new RefCounts<string>();
   private readonly endpointProfiles = new Map<string, readonly string[]>();
   private readonly index: LabelIndex;
 
@@ -47,18 +48,10 @@ export class ActiveRulesCalculator {
     this.callbacks = callbacks;
     this.index = new LabelIndex({
       onMatchStarted: (key) => {
-        const count = this.matchCounts.get(key) ?? 0;
-        this.matchCounts.set(key, count + 1);
-        if (count === 0) this.callbacks.onPolicyActive(key, this.policies.get(key)!);
+        if (this.matchCounts.acquire(key)) this.callbacks.onPolicyActive(key, this.policies.get(key)!);
       },
       onMatchStopped: (key) => {
-        const count = this.matchCounts.get(key)! - 1;
-        if (count > 0) {
-          this.matchCounts.set(key, count);
-          return;
-        }
-        this.matchCounts.delete(key);
-        this.callbacks.onPolicyInactive(key);
+        if (this.matchCounts.release(key)) this.callbacks.onPolicyInactive(key);
       },
     });
   }
@@ -122,21 +115,13 @@ export class ActiveRulesCalculator {
   }
 
   private reference(name: string): void {
-    const count = this.profileRefs.get(name) ?? 0;
-    this.profileRefs.set(name, count + 1);
-    if (count > 0) return;
+    if (!this.profileRefs.acquire(name)) return;
     const profile = this.profiles.get(name);
     this.callbacks.onProfileActive(name, profile?.ingress ?? DENY_ALL, profile?.egress ?? DENY_ALL);
   }
 
   private release(name: string): void {
-    const count = this.profileRefs.get(name)! - 1;
-    if (count > 0) {
-      this.profileRefs.set(name, count);
-      return;
-    }
-    this.profileRefs.delete(name);
-    this.callbacks.onProfileInactive(name);
+    if (this.profileRefs.release(name)) this.callbacks.onProfileInactive(name);
   }
 }
 

@@ -17,6 +17,7 @@ import { LabelIndex } from "../index/label-index.js";
 import type { LabelMap, NamedPort, Protocol } from "../model/index.js";
 import { addressOf } from "../net/index.js";
 import type { Selector } from "../selector/index.js";
+import { RefCounts } from "../util/ref-counts.js";
 import type { IpSetInfo, NamedPortProtocol } from "./types.js";
 
 /** Receives member transitions. */
@@ -41,7 +42,7 @@ export interface MemberSource {
 
 interface IpSet {
   readonly info: IpSetInfo;
-  readonly counts: Map<string, number>;
+  readonly counts: RefCounts<string>;
 }
 
 const PROTOCOL_NUMBERS: Readonly<Record<NamedPortProtocol, number>> = { tcp: 6, udp: 17, sctp: 132, any: 255 };
@@ -111,7 +112,7 @@ export class MemberCalculator {
 
   /** Activates an IP set: its members are computed and reported. */
   addIpSet(info: IpSetInfo, selector: Selector): void {
-    this.ipSets.set(info.id, { info, counts: new Map() });
+    this.ipSets.set(info.id, { info, counts: new RefCounts() });
     this.index.updateSelector(info.id, selector);
   }
 
@@ -174,20 +175,13 @@ export class MemberCalculator {
 
   private add(set: IpSet, source: MemberSource): void {
     for (const member of contribution(set, source)) {
-      const count = set.counts.get(member) ?? 0;
-      set.counts.set(member, count + 1);
-      if (count === 0) this.callbacks.onMemberAdded(set.info.id, member);
+      if (set.counts.acquire(member)) this.callbacks.onMemberAdded(set.info.id, member);
     }
   }
 
   private remove(set: IpSet, source: MemberSource): void {
     for (const member of contribution(set, source)) {
-      const count = set.counts.get(member)!;
-      if (count > 1) set.counts.set(member, count - 1);
-      else {
-        set.counts.delete(member);
-        this.callbacks.onMemberRemoved(set.info.id, member);
-      }
+      if (set.counts.release(member)) this.callbacks.onMemberRemoved(set.info.id, member);
     }
   }
 }

@@ -20,6 +20,7 @@
 import { uniqueId } from "../hash/index.js";
 import type { EntityMatch, Protocol, Rule, RulePort } from "../model/index.js";
 import { parseSelector, type Selector } from "../selector/index.js";
+import { RefCounts } from "../util/ref-counts.js";
 import { parseTrustedSelector } from "./trusted-selector.js";
 import type { IpSetInfo, NamedPortProtocol, ParsedEntity, ParsedRule, PortRange } from "./types.js";
 
@@ -142,7 +143,7 @@ export class RuleScanner {
   /** IP-set IDs each key (policy or profile) references. */
   private readonly idsByKey = new Map<string, ReadonlySet<string>>();
   /** How many keys reference each IP set. */
-  private readonly refCounts = new Map<string, number>();
+  private readonly refCounts = new RefCounts<string>();
 
   constructor(callbacks: RuleScannerCallbacks) {
     this.callbacks = callbacks;
@@ -157,10 +158,7 @@ export class RuleScanner {
     const parsed = { ingress: ingress.map((r) => parser.rule(r)), egress: egress.map((r) => parser.rule(r)) };
     const previous = this.idsByKey.get(key) ?? new Set<string>();
     for (const [id, { info, selector }] of parser.needed) {
-      if (previous.has(id)) continue;
-      const count = this.refCounts.get(id) ?? 0;
-      this.refCounts.set(id, count + 1);
-      if (count === 0) this.callbacks.onIpSetActive(info, selector);
+      if (!previous.has(id) && this.refCounts.acquire(id)) this.callbacks.onIpSetActive(info, selector);
     }
     for (const id of previous) if (!parser.needed.has(id)) this.release(id);
     this.idsByKey.set(key, new Set(parser.needed.keys()));
@@ -176,12 +174,6 @@ export class RuleScanner {
   }
 
   private release(id: string): void {
-    const count = this.refCounts.get(id)! - 1;
-    if (count > 0) {
-      this.refCounts.set(id, count);
-      return;
-    }
-    this.refCounts.delete(id);
-    this.callbacks.onIpSetInactive(id);
+    if (this.refCounts.release(id)) this.callbacks.onIpSetInactive(id);
   }
 }
