@@ -231,6 +231,31 @@ function fnv1a(text: string): string {
   return hash.toString(16).padStart(8, "0");
 }
 
+/** Whether a Service carries the federation annotation (federated, or misconfigured as one). */
+function isAnnotated(service: Service): boolean {
+  return Object.hasOwn(service.annotations, SERVICE_SELECTOR_ANNOTATION);
+}
+
+/**
+ * Rules 3–5: an annotated Service's effective selector, or why it is not federated (a
+ * spec.selector beside the annotation, or a selector that does not parse).
+ */
+function effectiveSelector(service: Service): Selector | { readonly reason: string } {
+  if (Object.keys(service.podSelector).length > 0) {
+    return { reason: "it has both the federation annotation and a spec.selector (rule 4)" };
+  }
+  const raw = service.annotations[SERVICE_SELECTOR_ANNOTATION] ?? "";
+  try {
+    // Calico's effective selector is the annotation pasted into a namespace clause, so text that
+    // only parses on its own (a blank annotation) is invalid. We still only look at Services of
+    // the same namespace, even when a pasted annotation like `a == "b") || (c` would escape it.
+    return parseSelector(raw === "" ? "all()" : `${NAMESPACE_LABEL} == '${service.namespace}' && (${raw})`);
+  } catch (error) {
+    if (!(error instanceof SelectorSyntaxError)) throw error;
+    return { reason: `its ${SERVICE_SELECTOR_ANNOTATION} annotation is not a valid selector: ${error.reason}` };
+  }
+}
+
 class Controller implements FederatedServicesController {
   private readonly localClusterName: string;
   private readonly registry: RemoteClusterRegistry;
@@ -267,11 +292,11 @@ class Controller implements FederatedServicesController {
       case "Service": {
         this.services.set(key(model.cluster, model.namespace, model.name), model);
         this.dirty.add(model.namespace);
-        const reason = this.status(model.namespace, model.name)?.reason;
-        if (model.cluster === "" && Object.hasOwn(model.annotations, SERVICE_SELECTOR_ANNOTATION) && reason) {
+        const selector = model.cluster === "" && isAnnotated(model) ? effectiveSelector(model) : undefined;
+        if (selector !== undefined && "reason" in selector) {
           diagnostics.push({
             severity: "warning",
-            message: `not federated: ${reason}`,
+            message: `not federated: ${selector.reason}`,
             kind: "Service",
             namespace: model.namespace,
             name: model.name,
@@ -355,17 +380,17 @@ class Controller implements FederatedServicesController {
   status(namespace: string, name: string): FederatedServiceStatus | undefined {
     const service = this.services.get(key("", namespace, name));
     if (service === undefined) return undefined;
-    if (!Object.hasOwn(service.annotations, SERVICE_SELECTOR_ANNOTATION)) {
+    if (!isAnnotated(service)) {
       const reason = `it has no ${SERVICE_SELECTOR_ANNOTATION} annotation`;
       return { federated: false, reason, selector: "", backingServices: [], droppedPorts: [] };
     }
     return this.compute(service).status;
   }
 
-  /** The wanted objects for a federated Service, computed if its namespace changed. */
+  /** The wanted objects for a federated Service, computed from the current data. */
   private current(namespace: string, name: string): Wanted | undefined {
     const service = this.services.get(key("", namespace, name));
-    if (service === undefined || !Object.hasOwn(service.annotations, SERVICE_SELECTOR_ANNOTATION)) return undefined;
+    if (service === undefined || !isAnnotated(service)) return undefined;
     const wanted = this.compute(service);
     return wanted.status.federated ? wanted : undefined;
   }
@@ -387,7 +412,7 @@ class Controller implements FederatedServicesController {
     const stillWanted = new Set<string>();
     for (const service of this.services.values()) {
       if (service.cluster !== "" || service.namespace !== namespace) continue;
-      if (!Object.hasOwn(service.annotations, SERVICE_SELECTOR_ANNOTATION)) continue;
+      if (!isAnnotated(service)) continue;
       const wanted = this.compute(service);
       if (!wanted.status.federated) continue;
       const k = `${namespace}|${service.name}`;
@@ -424,23 +449,16 @@ class Controller implements FederatedServicesController {
   /** Rules 1–11 for one local Service. */
   private compute(service: Service): Wanted {
     const raw = service.annotations[SERVICE_SELECTOR_ANNOTATION] ?? "";
-    const notFederated = (reason: string): Wanted => ({
-      endpoints: {},
-      slices: [],
-      status: { federated: false, reason, selector: raw, backingServices: [], droppedPorts: [] },
-    });
-    if (Object.keys(service.podSelector).length > 0) {
-      return notFederated("it has both the federation annotation and a spec.selector (rule 4)");
-    }
-    let selector: Selector;
-    try {
-      // Calico's effective selector is the annotation pasted into a namespace clause, so text that
-      // only parses on its own (a blank annotation) is invalid. We still only look at Services of
-      // the same namespace, even when a pasted annotation like `a == "b") || (c` would escape it.
-      selector = parseSelector(raw === "" ? "all()" : `${NAMESPACE_LABEL} == '${service.namespace}' && (${raw})`);
-    } catch (error) {
-      if (!(error instanceof SelectorSyntaxError)) throw error;
-      return notFederated(`its ${SERVICE_SELECTOR_ANNOTATION} annotation is not a valid selector: ${error.reason}`);
+    const selector = effectiveSelector(service);
+    if ("reason" in selector) {
+      const status = {
+        federated: false,
+        reason: selector.reason,
+        selector: raw,
+        backingServices: [],
+        droppedPorts: [],
+      };
+      return { endpoints: {}, slices: [], status };
     }
     const wantedPorts = new Set(service.ports.map((p) => `${p.name}|${p.protocol}`));
     const backing = this.backingServices(service, selector);
@@ -481,7 +499,7 @@ class Controller implements FederatedServicesController {
     const backing: BackingService[] = [];
     for (const candidate of this.services.values()) {
       if (candidate.namespace !== service.namespace || !this.connected(candidate.cluster)) continue;
-      if (Object.hasOwn(candidate.annotations, SERVICE_SELECTOR_ANNOTATION)) continue;
+      if (isAnnotated(candidate)) continue;
       const labels = candidate.labels;
       // Rule 3: labels are only added: the namespace, and for remote Services their cluster.
       const matches = selector.matchesWith((label) => {
