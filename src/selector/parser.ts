@@ -318,15 +318,15 @@ function checkLimits(text: string, tokens: readonly IToken[]): void {
     } else if ((type === Label || type === Has) && token.image.length > MAX_LABEL_LENGTH) {
       const label = type === Has ? hasLabel(token.image) : token.image;
       if (label.length > MAX_LABEL_LENGTH) {
-        const at = token.startOffset + token.image.indexOf(label);
-        throw new SelectorSyntaxError(
-          text,
-          `label too long (${label.length} bytes; the limit is ${MAX_LABEL_LENGTH})`,
-          at,
-        );
+        throw labelTooLong(text, label, token.startOffset + token.image.indexOf(label));
       }
     }
   }
+}
+
+/** Calico's 512-byte limit on label names, broken by `label` at `at`. */
+function labelTooLong(text: string, label: string, at: number): SelectorSyntaxError {
+  return new SelectorSyntaxError(text, `label too long (${label.length} bytes; the limit is ${MAX_LABEL_LENGTH})`, at);
 }
 
 /** The label inside a `has( label )` token's image. */
@@ -372,12 +372,7 @@ function callError(text: string, name: IToken): SelectorSyntaxError | undefined 
   const label = /^has\([ \t]*([a-zA-Z0-9_./-]*)/.exec(text.slice(offset))![1]!;
   if (label.length === 0) return new SelectorSyntaxError(text, "expected a label inside has()", offset + 4, ["label"]);
   if (label.length > MAX_LABEL_LENGTH) {
-    const at = text.indexOf(label, offset);
-    return new SelectorSyntaxError(
-      text,
-      `label too long (${label.length} bytes; the limit is ${MAX_LABEL_LENGTH})`,
-      at,
-    );
+    return labelTooLong(text, label, text.indexOf(label, offset));
   }
   return new SelectorSyntaxError(text, "no closing ')' after has(", offset, ["')'"]);
 }
