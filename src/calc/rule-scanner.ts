@@ -82,17 +82,9 @@ class RuleParser {
   readonly needed = new Map<string, { info: IpSetInfo; selector: Selector }>();
 
   rule(rule: Rule): ParsedRule {
+    const { source, destination, ...matches } = rule;
     const protocol = namedPortProtocol(rule.protocol);
-    return {
-      action: rule.action,
-      ...(rule.ipVersion === undefined ? {} : { ipVersion: rule.ipVersion }),
-      ...(rule.protocol === undefined ? {} : { protocol: rule.protocol }),
-      ...(rule.notProtocol === undefined ? {} : { notProtocol: rule.notProtocol }),
-      ...(rule.icmp === undefined ? {} : { icmp: rule.icmp }),
-      ...(rule.notICMP === undefined ? {} : { notICMP: rule.notICMP }),
-      source: this.entity(rule.source, protocol),
-      destination: this.entity(rule.destination, protocol),
-    };
+    return { ...matches, source: this.entity(source, protocol), destination: this.entity(destination, protocol) };
   }
 
   private need(info: IpSetInfo, selector: Selector): string {

@@ -4,7 +4,7 @@
  */
 import type { RemoteClusterStatus } from "../federation/rcc.js";
 import type { RemoteClusterInfo } from "../federation/registry.js";
-import type { Diagnostic, IcmpMatch, ModelResource, Policy, PolicyKind, Protocol, RuleAction } from "../model/index.js";
+import type { Diagnostic, ModelResource, Policy, PolicyKind, Rule } from "../model/index.js";
 
 /** `net`: CIDR members (`10.0.0.1/32`). `ip-and-port`: IP+port members (`10.0.0.1,tcp:8080`). */
 export type IpSetType = "net" | "ip-and-port";
@@ -52,20 +52,11 @@ export interface ParsedEntity {
   readonly notNamedPortIpSetIds: readonly string[];
 }
 
-/** A rule with its selectors and named ports replaced by IP-set IDs, as Felix's dataplane sees it. */
-export interface ParsedRule {
-  /** What to do with matching traffic. */
-  readonly action: RuleAction;
-  /** IP version restriction. */
-  readonly ipVersion?: 4 | 6;
-  /** Protocol the traffic must use. */
-  readonly protocol?: Protocol;
-  /** Protocol the traffic must not use. */
-  readonly notProtocol?: Protocol;
-  /** ICMP match. */
-  readonly icmp?: IcmpMatch;
-  /** Negated ICMP match. */
-  readonly notICMP?: IcmpMatch;
+/**
+ * A rule with its selectors and named ports replaced by IP-set IDs, as Felix's dataplane sees it:
+ * the model Rule's action and protocol/ICMP matches, with parsed sides.
+ */
+export interface ParsedRule extends Omit<Rule, "source" | "destination"> {
   /** Source side. */
   readonly source: ParsedEntity;
   /** Destination side. */
