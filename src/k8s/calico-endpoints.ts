@@ -40,7 +40,7 @@ export function convertCalicoWorkloadEndpoint(resource: Field, ctx: ConvertConte
   const endpoint = spec.get("endpoint").requiredString();
   if (node === undefined || orchestrator === undefined || workload === undefined || endpoint === undefined) return [];
 
-  const addresses = stringEntries(spec.get("ipNetworks"));
+  const addresses = spec.get("ipNetworks").stringItems();
   if (addresses.length === 0) return [];
   const nets = hostNetworks(addresses);
   const othersParse = otherAddressesParse(spec); // checked even when a net failed, to report every problem
@@ -78,7 +78,7 @@ export function convertHostEndpoint(resource: Field, ctx: ConvertContext): Model
   if (node === undefined) return [];
   const expectedIPv4: string[] = [];
   const expectedIPv6: string[] = [];
-  for (const { field, text } of stringEntries(spec.get("expectedIPs"))) {
+  for (const { field, text } of spec.get("expectedIPs").stringItems()) {
     const ip = parseIp(text);
     if (ip === undefined) field.report("warning", `${JSON.stringify(text)} is not an IP address; it is ignored`);
     else (ip.family === 4 ? expectedIPv4 : expectedIPv6).push(ip.address);
@@ -128,12 +128,15 @@ function networkSet(
 ): ModelResource[] {
   const spec = resource.get("spec");
   if (spec.exists && !spec.isObject()) return [];
-  const nets = stringEntries(spec.get("nets")).flatMap(({ field, text }) => {
-    const parsed = parseCidrOrIp(text);
-    if (parsed === undefined)
-      field.report("warning", `${JSON.stringify(text)} is not a CIDR or IP address; it is ignored`);
-    return parsed === undefined ? [] : [parsed.cidr];
-  });
+  const nets = spec
+    .get("nets")
+    .stringItems()
+    .flatMap(({ field, text }) => {
+      const parsed = parseCidrOrIp(text);
+      if (parsed === undefined)
+        field.report("warning", `${JSON.stringify(text)} is not a CIDR or IP address; it is ignored`);
+      return parsed === undefined ? [] : [parsed.cidr];
+    });
   const set: NetworkSet = {
     kind: "NetworkSet",
     cluster: ctx.cluster,
@@ -169,7 +172,7 @@ function workloadId(spec: Field, orchestrator: string): string | undefined {
  * only its address, so `10.0.0.5/24` contributes `10.0.0.0/32`. `undefined` when any entry does
  * not parse, because Felix then drops the whole endpoint.
  */
-function hostNetworks(entries: readonly StringEntry[]): { ipv4: string[]; ipv6: string[] } | undefined {
+function hostNetworks(entries: ReturnType<Field["stringItems"]>): { ipv4: string[]; ipv6: string[] } | undefined {
   const nets = { ipv4: [] as string[], ipv6: [] as string[] };
   let valid = true;
   for (const { field, text } of entries) {
@@ -324,21 +327,4 @@ function portNumber(field: Field): number | undefined {
 
 function skipPort(field: Field, problem: string): void {
   field.report("warning", `${problem}; the port is ignored`);
-}
-
-interface StringEntry {
-  readonly field: Field;
-  readonly text: string;
-}
-
-/**
- * The string entries of a list, each with its own field so a diagnostic can name the entry
- * (`spec.nets[2]`); entries that are not strings are reported and skipped, as `Field.strings` does.
- */
-function stringEntries(list: Field): StringEntry[] {
-  return list.items().flatMap((field) => {
-    const text = field.string();
-    if (text === undefined && !field.exists) field.report("error", "expected a string, got null");
-    return text === undefined ? [] : [{ field, text }];
-  });
 }

@@ -139,10 +139,15 @@ export class Field {
 
   /** The elements of a list of strings; non-string elements are reported and skipped. */
   strings(): string[] {
-    return this.items().flatMap((item) => {
-      const value = item.string();
-      if (value === undefined && !item.exists) item.report("error", "expected a string, got null");
-      return value === undefined ? [] : [value];
+    return this.stringItems().map(({ text }) => text);
+  }
+
+  /** Like {@link Field.strings}, with each string's own field (to report on `spec.nets[2]`). */
+  stringItems(): { readonly field: Field; readonly text: string }[] {
+    return this.items().flatMap((field) => {
+      const text = field.string();
+      if (text === undefined && !field.exists) field.report("error", "expected a string, got null");
+      return text === undefined ? [] : [{ field, text }];
     });
   }
 

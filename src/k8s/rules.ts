@@ -262,12 +262,7 @@ function readPorts(field: Field): RulePort[] {
 
 /** Parses and masks each network; entries that are not a CIDR or IP are reported and skipped. */
 function readNets(field: Field): string[] {
-  return field.items().flatMap((item) => {
-    const text = item.string();
-    if (text === undefined) {
-      if (!item.exists) item.report("error", "expected a string, got null");
-      return [];
-    }
+  return field.stringItems().flatMap(({ field: item, text }) => {
     const parsed = parseCidrOrIp(text);
     if (parsed === undefined) item.report("warning", `skipped ${JSON.stringify(text)}: not a CIDR or IP address`);
     return parsed === undefined ? [] : [parsed.cidr];
