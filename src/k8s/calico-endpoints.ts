@@ -24,7 +24,7 @@ import {
   LABEL_SERVICE_ACCOUNT,
   namespaceProfileName,
 } from "./calico-names.js";
-import { type ConvertContext, type Field, setOwn } from "./read.js";
+import { type ConvertContext, type Field, type StringItem, setOwn } from "./read.js";
 
 /**
  * Converts a v3 WorkloadEndpoint as Felix's workload-endpoint processor does (§2.5). A WEP with no
@@ -172,7 +172,7 @@ function workloadId(spec: Field, orchestrator: string): string | undefined {
  * only its address, so `10.0.0.5/24` contributes `10.0.0.0/32`. `undefined` when any entry does
  * not parse, because Felix then drops the whole endpoint.
  */
-function hostNetworks(entries: ReturnType<Field["stringItems"]>): { ipv4: string[]; ipv6: string[] } | undefined {
+function hostNetworks(entries: readonly StringItem[]): { ipv4: string[]; ipv6: string[] } | undefined {
   const nets = { ipv4: [] as string[], ipv6: [] as string[] };
   let valid = true;
   for (const { field, text } of entries) {

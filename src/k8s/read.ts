@@ -41,6 +41,14 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
   else target[key] = value;
 }
 
+/** A string element of a list, with its own field (for diagnostics naming `spec.nets[2]`). */
+export interface StringItem {
+  /** The element's field. */
+  readonly field: Field;
+  /** Its text. */
+  readonly text: string;
+}
+
 /** A value found at a path inside a resource. */
 export class Field {
   readonly ctx: ConvertContext;
@@ -143,7 +151,7 @@ export class Field {
   }
 
   /** Like {@link Field.strings}, with each string's own field (to report on `spec.nets[2]`). */
-  stringItems(): { readonly field: Field; readonly text: string }[] {
+  stringItems(): StringItem[] {
     return this.items().flatMap((field) => {
       const text = field.string();
       if (text === undefined && !field.exists) field.report("error", "expected a string, got null");
