@@ -22,6 +22,11 @@ interface Change<T> {
   now: T | undefined;
 }
 
+/** A policy's identity, without its content. */
+export function policyRef(policy: PolicyRef): PolicyRef {
+  return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
+}
+
 /** Records the first-seen "before" state and the latest value of each thing touched. */
 function touch<K, T>(changes: Map<K, Change<T>>, key: K, wasPresent: boolean, previous?: T): Change<T> {
   let change = changes.get(key);
@@ -79,8 +84,7 @@ export class DeltaLog {
   policyInactive(key: string, previous: ParsedPolicy): void {
     touch(this.policies, key, true, previous).now = undefined;
     // Only the identity: a consumer keeping the delta should not keep the whole policy alive.
-    const { cluster, policyKind, namespace, name } = previous;
-    this.policyRefs.set(key, { cluster, policyKind, namespace, name });
+    this.policyRefs.set(key, policyRef(previous));
   }
 
   /** A profile became active (`previous` undefined) or, if it already was, was given again. */

@@ -46,7 +46,7 @@ import { addressOf } from "../net/index.js";
 import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
 import { getOrCreate } from "../util/get-or-create.js";
 import { ActiveRulesCalculator } from "./active-rules.js";
-import { DeltaLog } from "./delta-log.js";
+import { DeltaLog, policyRef } from "./delta-log.js";
 import { MemberCalculator, type MemberSource } from "./members.js";
 import { RuleScanner } from "./rule-scanner.js";
 import { parseTrustedSelector } from "./trusted-selector.js";
@@ -162,10 +162,6 @@ function displayId(resource: ModelResource): string | undefined {
 
 /** What a remote cluster contributes: endpoint identity only (federation.md A.2). */
 const REMOTE_KINDS: ReadonlySet<ModelResource["kind"]> = new Set(["WorkloadEndpoint", "HostEndpoint", "Profile"]);
-
-function policyRef(policy: Policy | ParsedPolicy): PolicyRef {
-  return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
-}
 
 class Engine implements PolicyEngine {
   private readonly node: string | undefined;
