@@ -16,7 +16,14 @@ export * from "./federation/index.js";
 export { uniqueId } from "./hash/index.js";
 export { LabelIndex, type LabelIndexCallbacks } from "./index/label-index.js";
 export { type ConvertOptions, type ConvertResult, convertResource } from "./k8s/convert.js";
-export { type LoadOptions, type LoadResult, loadResources } from "./k8s/load.js";
+export {
+  type LoadOptions,
+  type LoadResult,
+  loadResources,
+  type RawResource,
+  type ReadResult,
+  readResources,
+} from "./k8s/load.js";
 export * from "./model/index.js";
 export { type ParsedCidr, parseCidrOrIp, parseIp } from "./net/index.js";
 export * from "./selector/index.js";

@@ -114,20 +114,36 @@ function resourcesOf(value: unknown): { raw: unknown; item?: number }[] {
   return [{ raw: value }];
 }
 
+/** A raw resource read from a dump (not yet converted), with where it was. */
+export interface RawResource {
+  /** The resource as parsed (plain objects, arrays and scalars). */
+  readonly raw: unknown;
+  /** Its file, document and (for lists) item. */
+  readonly origin: Origin;
+}
+
+/** What a dump held before conversion: raw resources and the documents that could not be read. */
+export interface ReadResult {
+  /** Raw resources, in input order. */
+  readonly items: RawResource[];
+  /** Documents that could not be parsed (YAML errors, absurd nesting), each naming file and document. */
+  readonly diagnostics: Diagnostic[];
+}
+
 /**
- * Loads every resource in a YAML or JSON text (one or more documents; `List` objects and
- * top-level arrays are unpacked) and converts each into model objects.
+ * Reads every resource in a YAML or JSON text (one or more documents; `List` objects and
+ * top-level arrays are unpacked) without converting them, for feeders that hand raw resources to
+ * `PolicyEngine.upsert` or the federated-services controller.
  *
- * Never throws on the input: a YAML syntax error, an absurdly nested document or an
- * unconvertible resource becomes a diagnostic, and everything else still loads.
+ * Never throws on the input: a YAML syntax error or an absurdly nested document becomes a
+ * diagnostic, and every other document is still read.
  */
-export function loadResources(text: string, options: LoadOptions = {}): LoadResult {
-  const resources: ModelResource[] = [];
+export function readResources(text: string, options: Pick<LoadOptions, "file"> = {}): ReadResult {
+  const items: RawResource[] = [];
   const diagnostics: Diagnostic[] = [];
-  const cluster = options.cluster ?? "";
   splitDocuments(text).forEach((doc, document) => {
     const origin: Origin = { ...(options.file === undefined ? {} : { file: options.file }), document };
-    const fail = (message: string) => diagnostics.push({ severity: "error", message, ...origin, cluster });
+    const fail = (message: string) => diagnostics.push({ severity: "error", message, ...origin });
     const deepLine = tooDeepAt(doc.text);
     if (deepLine !== undefined) {
       fail(
@@ -154,11 +170,31 @@ export function loadResources(text: string, options: LoadOptions = {}): LoadResu
       }
       if (value === null || value === undefined) continue;
       for (const { raw, item } of resourcesOf(value)) {
-        const converted = convertResource(raw, { cluster, origin: item === undefined ? origin : { ...origin, item } });
-        resources.push(...converted.resources);
-        diagnostics.push(...converted.diagnostics);
+        items.push({ raw, origin: item === undefined ? origin : { ...origin, item } });
       }
     }
   });
+  return { items, diagnostics };
+}
+
+/**
+ * Loads every resource in a YAML or JSON text (as {@link readResources} reads them) and converts
+ * each into model objects.
+ *
+ * Never throws on the input: a YAML syntax error, an absurdly nested document or an
+ * unconvertible resource becomes a diagnostic, and everything else still loads.
+ */
+export function loadResources(text: string, options: LoadOptions = {}): LoadResult {
+  const cluster = options.cluster ?? "";
+  const read = readResources(text, options);
+  const resources: ModelResource[] = [];
+  const diagnostics: Diagnostic[] = read.diagnostics.map((d) => ({ ...d, cluster }));
+  for (const { raw, origin } of read.items) {
+    const converted = convertResource(raw, { cluster, origin });
+    resources.push(...converted.resources);
+    diagnostics.push(...converted.diagnostics);
+  }
+  // A document either failed to read or yielded items: a stable sort restores input order.
+  diagnostics.sort((a, b) => (a.document ?? 0) - (b.document ?? 0));
   return { resources, diagnostics };
 }

@@ -17,6 +17,7 @@ export type {
 export { compareByUtf8 } from "./byte-order.js";
 export { SelectorSyntaxError } from "./errors.js";
 export type { LabelLookup } from "./evaluate.js";
+export { explainSelector, type SelectorExplanation } from "./explain.js";
 export { MAX_LABEL_LENGTH } from "./lexer.js";
 export { MAX_NESTING_DEPTH } from "./parser.js";
 export type { LabelRestriction } from "./restrictions.js";

@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { loadResources } from "../../src/k8s/load.js";
+import { loadResources, readResources } from "../../src/k8s/load.js";
 import { formatDiagnostic } from "../../src/model/index.js";
 
 /** A resource kind no converter handles: its diagnostic proves the loader reached it. */
@@ -164,6 +164,21 @@ spec: {selector: "app == ", ingress: [{action: Allow}]}
     expect(diagnostics.map((d) => [d.document, d.severity, d.kind, d.field])).toEqual([
       [3, "warning", "NetworkSet", "spec.nets[1]"],
       [4, "error", "GlobalNetworkPolicy", "spec.selector"],
+    ]);
+  });
+});
+
+describe("readResources", () => {
+  it("returns raw resources with their file, document and item, and unreadable documents as diagnostics", () => {
+    const text = `kind: Namespace\n---\nmetadata: [\n---\nkind: List\nitems: [{kind: Pod}, 7]\n`;
+    const { items, diagnostics } = readResources(text, { file: "dump.yaml" });
+    expect(items).toEqual([
+      { raw: { kind: "Namespace" }, origin: { file: "dump.yaml", document: 0 } },
+      { raw: { kind: "Pod" }, origin: { file: "dump.yaml", document: 2, item: 0 } },
+      { raw: 7, origin: { file: "dump.yaml", document: 2, item: 1 } },
+    ]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/^dump\.yaml#1: error: invalid YAML at line 3, column \d+: /),
     ]);
   });
 });
