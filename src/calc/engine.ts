@@ -162,6 +162,8 @@ function displayId(resource: ModelResource): string | undefined {
 
 /** What a remote cluster contributes: endpoint identity only (federation.md A.2). */
 const REMOTE_KINDS: ReadonlySet<ModelResource["kind"]> = new Set(["WorkloadEndpoint", "HostEndpoint", "Profile"]);
+/** Remote kinds that would change policy if they federated: ignoring them gets a warning. */
+const POLICY_KINDS: ReadonlySet<ModelResource["kind"]> = new Set(["Policy", "NetworkSet", "Tier"]);
 
 class Engine implements PolicyEngine {
   private readonly node: string | undefined;
@@ -298,6 +300,9 @@ class Engine implements PolicyEngine {
     for (const resource of resources) {
       const where = { cluster: resource.cluster, kind: resource.kind };
       if (!REMOTE_KINDS.has(resource.kind)) {
+        // Only what a reader could expect to federate is worth a word; Services, Nodes, pools
+        // and the like in a remote cluster's dump serve other components (services, preflight).
+        if (!POLICY_KINDS.has(resource.kind)) continue;
         diagnostics.push({
           severity: "warning",
           message: `a remote cluster's ${resource.kind} objects are not federated (only endpoints and profile labels are); ignored`,

@@ -713,9 +713,9 @@ const SERVICE_ACCOUNT_PREFIX = "pcsa.";
 /** What one cluster has, for drift lookups. */
 interface LabelIndex {
   readonly cluster: string;
-  /** Namespace names: from `kns.<ns>` profiles and namespaced endpoints and network sets. */
+  /** Namespace names: from `kns.<ns>` profiles and namespaced endpoints. */
   readonly namespaces: Set<string>;
-  /** Label key → values, over endpoint, host endpoint, network set and profile labels. */
+  /** Label key → values, over endpoint, host endpoint and profile labels. */
   readonly labels: Map<string, Set<string>>;
   /** Whether the cluster has any data of each scope (endpoints; `kns.` profiles; `ksa.` profiles). */
   readonly hasScope: Record<DriftScope, boolean>;
@@ -786,8 +786,9 @@ function labelIndex(cluster: ClusterData): LabelIndex {
   };
   for (const r of cluster.resources) {
     switch (r.kind) {
+      // Network sets are left out: they never federate, so a label only they carry is local by
+      // design, not drift.
       case "WorkloadEndpoint":
-      case "NetworkSet":
         if (r.namespace !== "") index.namespaces.add(r.namespace);
         index.hasScope.endpoint = true;
         addLabels(r.labels);

@@ -109,6 +109,12 @@ describe("remote clusters in the engine", () => {
       { cluster: "east" },
     );
     expect(profile).toEqual([expect.objectContaining({ severity: "warning", kind: "Profile", name: "edge" })]);
+    // A remote dump's Services and Nodes serve other components (federated services, preflight): no word.
+    const service = { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "myapp" }, spec: {} };
+    expect(engine.upsert(service, { cluster: "east" })).toEqual([]);
+    expect(
+      engine.upsert({ apiVersion: "v1", kind: "Node", metadata: { name: "worker-9" } }, { cluster: "east" }),
+    ).toEqual([]);
     expect(engine.activePolicies().map((p) => p.name)).toEqual(["app-to-db"]);
     expect(engine.ipSetMembers(dbSetId(engine))).toEqual([]);
   });

@@ -531,6 +531,24 @@ describe("selector-drift", () => {
     });
   });
 
+  it("ignores network sets: they never federate, so a label only they carry is not drift", () => {
+    const mesh = healthyMesh();
+    const bastions: ModelResource = {
+      kind: "NetworkSet",
+      cluster: "",
+      namespace: "",
+      name: "bastions",
+      labels: { network: "bastions" },
+      profiles: [],
+      nets: ["192.0.2.0/24"],
+    };
+    mesh.west.push(
+      bastions,
+      policy("shop", "ssh-from-bastions", { ingress: [allow({ source: entity("network == 'bastions'") })] }),
+    );
+    expect(only(run(mesh), "selector-drift")).toEqual([]);
+  });
+
   it("reports a namespace label whose value differs between clusters", () => {
     const mesh = healthyMesh();
     mesh.east = replace(
