@@ -1,0 +1,416 @@
+/**
+ * calicoq's commands on a federation: `eval`, `policy`, `endpoint` and `host`, with calicoq's
+ * wording, ordering and JSON/YAML field names (notes on calicoq's formats are in the README).
+ *
+ * Where calicoq is random (eval's order is a Go map's) we sort by name. Where calicoq drops
+ * information (host endpoints in `policy`), we keep it. Policies apply only to local endpoints,
+ * as in Felix: a remote endpoint lists its profiles and rule matches, never applied policies.
+ *
+ * Knows the engine's query API and calicoq's formats; knows nothing about files or arguments.
+ */
+import {
+  compareByUtf8,
+  type EndpointMatch,
+  type HostEndpoint,
+  hostEndpointId,
+  type Policy,
+  type PolicyRef,
+  profileId,
+  type Rule,
+  type RuleMatch,
+  type Tier,
+  type WorkloadEndpoint,
+  workloadEndpointId,
+} from "../index.js";
+import { type LoadedFederation, localPolicies } from "./data.js";
+import { InputError } from "./federation.js";
+import { goFloat, machineReadable, type OutputFormat } from "./output.js";
+
+/** calicoq's `-s` and `-r`, and the output format. */
+export interface CalicoqOptions {
+  readonly hideSelectors: boolean;
+  readonly hideRuleMatches: boolean;
+  readonly format: OutputFormat;
+}
+
+/** calicoq's JSON for an endpoint (field names and omissions as calicoq's). */
+interface EndpointPrint {
+  node?: string;
+  orchestrator?: string;
+  workload?: string;
+  name?: string;
+  policies?: PolicyPrint[];
+  profiles?: { name: string }[];
+  rule_matches?: RulePrint[];
+  selector?: string;
+  remote_cluster?: string;
+}
+
+interface PolicyPrint {
+  name: string;
+  order: string;
+  selector?: string;
+  tier_name: string;
+  tier_order: string;
+}
+
+interface RulePrint {
+  policy_name?: string;
+  direction: "inbound" | "outbound";
+  selector_type: string;
+  order: number;
+  selector?: string;
+}
+
+type Endpoint = WorkloadEndpoint | HostEndpoint;
+
+/**
+ * The parts of an endpoint ID: the host (remote ones `<cluster>/<node>`), and for workloads the
+ * orchestrator and `<ns>.<pod>` (empty for host endpoints), and the endpoint's name.
+ */
+function idParts(match: EndpointMatch): { host: string; orchestrator: string; workload: string; name: string } {
+  const segments = match.id.split("/");
+  if (match.kind === "HostEndpoint") {
+    return { host: segments.slice(0, -1).join("/"), orchestrator: "", workload: "", name: segments.at(-1)! };
+  }
+  const [orchestrator, workload, name] = segments.slice(-3) as [string, string, string];
+  return { host: segments.slice(0, -3).join("/"), orchestrator, workload, name };
+}
+
+/** calicoq's full name: `Workload endpoint <host>/k8s/<ns>.<pod>/eth0`, `Host endpoint <host>/<name>`. */
+function fullName(match: EndpointMatch): string {
+  return `${match.kind === "HostEndpoint" ? "Host" : "Workload"} endpoint ${match.id}`;
+}
+
+/**
+ * calicoq's name without the host, as `endpoint` and `host` print it. calicoq prints a remote
+ * endpoint exactly like a local one; we put its cluster where the host was, so the two differ.
+ */
+function shortName(match: EndpointMatch): string {
+  const { orchestrator, workload, name } = idParts(match);
+  const cluster = match.cluster === "" ? "" : `${match.cluster}/`;
+  return match.kind === "HostEndpoint"
+    ? `Host endpoint ${cluster}${name}`
+    : `Workload endpoint ${cluster}${orchestrator}/${workload}/${name}`;
+}
+
+/** calicoq's JSON endpoint; `style` says whether the workload is `ns/pod` with the host as node, or as `policy` prints it. */
+function endpointPrint(match: EndpointMatch, style: "key" | "policy"): EndpointPrint {
+  const { host, orchestrator, workload, name } = idParts(match);
+  const cluster = match.cluster === "" ? {} : { remote_cluster: match.cluster };
+  if (match.kind === "HostEndpoint") {
+    return style === "policy" && match.cluster !== ""
+      ? { node: host.slice(match.cluster.length + 1), name, ...cluster }
+      : { node: host, name, ...cluster };
+  }
+  if (style === "policy") {
+    const node = match.cluster === "" ? host : host.slice(match.cluster.length + 1);
+    return { node, orchestrator, workload, name, ...cluster };
+  }
+  return { node: host, orchestrator, workload: workload.replace(".", "/"), name, ...cluster };
+}
+
+/** The endpoints (not network sets) a selector matches, by full name. */
+function endpointsMatching(loaded: LoadedFederation, selector: string): EndpointMatch[] {
+  return loaded.engine
+    .endpointsMatching(selector)
+    .filter((m) => m.kind !== "NetworkSet")
+    .sort((a, b) => compareByUtf8(fullName(a), fullName(b)));
+}
+
+// ─── eval ────────────────────────────────────────────────────────────────────────────────────────
+
+/** `eval <selector>`: the endpoints, local and remote, that a selector matches. */
+export function evalCommand(loaded: LoadedFederation, selector: string, format: OutputFormat): string {
+  const matches = endpointsMatching(loaded, selector);
+  if (format !== "text") {
+    const endpoints = matches.map((m) => endpointPrint(m, "key"));
+    return machineReadable(
+      [{ description: `Endpoints matching selector ${selector}`, ...(endpoints.length > 0 ? { endpoints } : {}) }],
+      format,
+    );
+  }
+  return lines([`Endpoints matching selector ${selector}:`, ...matches.map((m) => `  ${fullName(m)}`)]);
+}
+
+// ─── policy ──────────────────────────────────────────────────────────────────────────────────────
+
+/** calicoq's name for a policy: `<ns>/<name>` (Kubernetes ones `<ns>/knp.default.<name>`) or `<name>`. */
+export function policyName(policy: PolicyRef): string {
+  if (policy.namespace === "") return policy.name;
+  const name = policy.policyKind === "KubernetesNetworkPolicy" ? `knp.default.${policy.name}` : policy.name;
+  return `${policy.namespace}/${name}`;
+}
+
+function findPolicies(policies: readonly Policy[], wanted: string): Policy[] {
+  const found = policies.filter(
+    (p) => policyName(p) === wanted || (p.namespace !== "" && `${p.namespace}/${p.name}` === wanted),
+  );
+  if (found.length > 0) return found;
+  const suggestions = policies.map(policyName).filter((name) => name.includes(wanted.split("/").at(-1)!));
+  throw new InputError(
+    `no policy "${wanted}" in the local cluster (namespaced policies are <namespace>/<name>, global ones <name>)${
+      suggestions.length > 0 ? `; did you mean ${suggestions.sort().join(", ")}?` : ""
+    }`,
+  );
+}
+
+type RuleSide = "source" | "destination";
+
+/** calicoq's rule-match words: `inbound rule 1 source match`, `outbound rule 2 !destination match`. */
+function ruleWords(direction: "ingress" | "egress", index: number, side: RuleSide, negated: boolean): string {
+  return `${direction === "ingress" ? "inbound" : "outbound"} rule ${index + 1} ${negated ? "!" : ""}${side} match`;
+}
+
+function ruleSelector(rule: Rule, side: RuleSide, negated: boolean): string {
+  return negated ? rule[side].notSelector : rule[side].selector;
+}
+
+/** Every selector of a policy's rules: direction, index, side, negation, and the selector text. */
+function ruleSelectors(policy: Policy) {
+  const sides: {
+    direction: "ingress" | "egress";
+    index: number;
+    side: RuleSide;
+    negated: boolean;
+    selector: string;
+  }[] = [];
+  for (const direction of ["ingress", "egress"] as const) {
+    policy[direction].forEach((rule, index) => {
+      for (const side of ["source", "destination"] as const) {
+        for (const negated of [false, true]) {
+          const selector = ruleSelector(rule, side, negated);
+          if (selector !== "") sides.push({ direction, index, side, negated, selector });
+        }
+      }
+    });
+  }
+  return sides;
+}
+
+function tierPrefix(policy: Policy): string {
+  return policy.tier === "" || policy.tier === "default" ? "" : `Tier "${policy.tier}" `;
+}
+
+/** `policy <[ns/]name>`: the local endpoints a policy applies to, and the endpoints its rules match. */
+export function policyCommand(loaded: LoadedFederation, wanted: string, options: CalicoqOptions): string {
+  const { policies } = localPolicies(loaded);
+  return findPolicies(policies, wanted)
+    .map((policy) => describePolicy(loaded, policy, options))
+    .join(options.format === "text" ? "\n" : "");
+}
+
+function describePolicy(loaded: LoadedFederation, policy: Policy, options: CalicoqOptions): string {
+  const name = policyName(policy);
+  const appliesTo = endpointsMatching(loaded, policy.selector === "" ? "all()" : policy.selector).filter(
+    (m) => m.cluster === "",
+  );
+  const ruleMatches = new Map<string, { match: EndpointMatch; rules: { words: string; selector: string }[] }>();
+  if (!options.hideRuleMatches) {
+    for (const rule of ruleSelectors(policy)) {
+      for (const match of endpointsMatching(loaded, rule.selector)) {
+        const entry = ruleMatches.get(match.id) ?? { match, rules: [] };
+        entry.rules.push({
+          words: ruleWords(rule.direction, rule.index, rule.side, rule.negated),
+          selector: rule.selector,
+        });
+        ruleMatches.set(match.id, entry);
+      }
+    }
+  }
+  const matched = [...ruleMatches.values()].sort((a, b) => compareByUtf8(fullName(a.match), fullName(b.match)));
+  for (const entry of matched) entry.rules.sort((a, b) => compareByUtf8(a.words, b.words));
+  const selectorSuffix = (selector: string) => (options.hideSelectors ? "" : `; selector "${selector}"`);
+
+  if (options.format !== "text") {
+    const rulePrints = (rules: { words: string; selector: string }[]): RulePrint[] =>
+      rules.map(({ words, selector }) => {
+        const [direction, , order, type] = words.split(" ") as [RulePrint["direction"], string, string, string];
+        return {
+          direction,
+          selector_type: type,
+          order: Number(order),
+          ...(options.hideSelectors ? {} : { selector }),
+        };
+      });
+    const withRules = (match: EndpointMatch, print: EndpointPrint): EndpointPrint => {
+      const rules = ruleMatches.get(match.id)?.rules ?? [];
+      return rules.length > 0 ? { ...print, rule_matches: rulePrints(rules) } : print;
+    };
+    const applies = appliesTo.map((m) =>
+      withRules(m, { ...endpointPrint(m, "policy"), ...(options.hideSelectors ? {} : { selector: policy.selector }) }),
+    );
+    const matching = matched.map(({ match }) => withRules(match, endpointPrint(match, "policy")));
+    return machineReadable(
+      [
+        {
+          description: `Endpoints that ${tierPrefix(policy)}Policy ${name} applies to and the endpoints that match the policy`,
+          ...(applies.length > 0 ? { policy_applies_to_endpoints: applies } : {}),
+          ...(matching.length > 0 ? { endpoints_match_policy: matching } : {}),
+        },
+      ],
+      options.format,
+    );
+  }
+  const text = [
+    `${tierPrefix(policy)}Policy "${name}" applies to these endpoints:`,
+    ...appliesTo.map((m) => `  ${fullName(m)}${selectorSuffix(policy.selector)}`),
+  ];
+  if (!options.hideRuleMatches) {
+    text.push("", `Endpoints matching ${tierPrefix(policy)}Policy "${name}" rules:`);
+    for (const { match, rules } of matched) {
+      text.push(`  ${fullName(match)}`, ...rules.map((r) => `    ${r.words}${selectorSuffix(r.selector)}`));
+    }
+  }
+  return lines(text);
+}
+
+// ─── endpoint and host ───────────────────────────────────────────────────────────────────────────
+
+/** `endpoint <substring>`: policies and profiles of every endpoint whose full name contains the substring. */
+export function endpointCommand(loaded: LoadedFederation, substring: string, options: CalicoqOptions): string {
+  const endpoints = endpointsMatching(loaded, "all()").filter((m) => fullName(m).includes(substring));
+  return describeEndpoints(loaded, endpoints, `Policies and profiles for endpoints matching "${substring}"`, options);
+}
+
+/** `host <node>`: policies and profiles of every endpoint on a host (a remote one is `<cluster>/<node>`). */
+export function hostCommand(loaded: LoadedFederation, host: string, options: CalicoqOptions): string {
+  const all = endpointsMatching(loaded, "all()");
+  const endpoints = all.filter((m) => idParts(m).host === host);
+  if (endpoints.length === 0) {
+    const hosts = [...new Set(all.map((m) => idParts(m).host))].sort(compareByUtf8);
+    throw new InputError(`no endpoints on host "${host}" (hosts with endpoints: ${hosts.join(", ")})`);
+  }
+  return describeEndpoints(loaded, endpoints, `Policies and profiles for each endpoint on host "${host}"`, options);
+}
+
+interface EndpointDescription {
+  readonly match: EndpointMatch;
+  readonly policies: { readonly policy: Policy; readonly text: string; readonly print: PolicyPrint }[];
+  readonly profiles: readonly string[];
+  readonly rules: { readonly text: string; readonly print: RulePrint }[];
+}
+
+function describeEndpoints(
+  loaded: LoadedFederation,
+  endpoints: readonly EndpointMatch[],
+  description: string,
+  options: CalicoqOptions,
+): string {
+  const { policies, tiers } = localPolicies(loaded);
+  const byRef = new Map(policies.map((p) => [refKey(p), p]));
+  const models = endpointModels(loaded);
+  const described = endpoints
+    .map((match) => describeEndpoint(loaded, match, byRef, tiers, models.get(match.id), options))
+    .sort(
+      (a, b) =>
+        compareByUtf8(shortName(a.match), shortName(b.match)) || compareByUtf8(fullName(a.match), fullName(b.match)),
+    );
+
+  if (options.format !== "text") {
+    const prints = described.map((d): EndpointPrint => {
+      const print = endpointPrint(d.match, "key");
+      return {
+        ...print,
+        ...(d.policies.length > 0 ? { policies: d.policies.map((p) => p.print) } : {}),
+        ...(d.profiles.length > 0 ? { profiles: d.profiles.map((name) => ({ name })) } : {}),
+        ...(d.rules.length > 0 ? { rule_matches: d.rules.map((r) => r.print) } : {}),
+      };
+    });
+    return machineReadable([{ description, ...(prints.length > 0 ? { endpoints: prints } : {}) }], options.format);
+  }
+  const text = [`${description}:`];
+  for (const d of described) {
+    text.push("", shortName(d.match), "  Policies:", ...d.policies.map((p) => `    ${p.text}`));
+    if (d.profiles.length > 0) text.push("  Profiles:", ...d.profiles.map((name) => `    Profile "${name}"`));
+    if (d.rules.length > 0) text.push("  Rule matches:", ...d.rules.map((r) => `    ${r.text}`));
+  }
+  return lines(text);
+}
+
+function refKey(policy: PolicyRef): string {
+  return `${policy.policyKind}|${policy.namespace}|${policy.name}`;
+}
+
+/** Every endpoint model by the ID queries report. */
+function endpointModels(loaded: LoadedFederation): Map<string, Endpoint> {
+  const models = new Map<string, Endpoint>();
+  for (const resources of loaded.models.values()) {
+    for (const model of resources) {
+      if (model.kind === "WorkloadEndpoint") models.set(workloadEndpointId(model), model);
+      else if (model.kind === "HostEndpoint") models.set(hostEndpointId(model), model);
+    }
+  }
+  return models;
+}
+
+function describeEndpoint(
+  loaded: LoadedFederation,
+  match: EndpointMatch,
+  byRef: ReadonlyMap<string, Policy>,
+  tiers: ReadonlyMap<string, Tier>,
+  model: Endpoint | undefined,
+  options: CalicoqOptions,
+): EndpointDescription {
+  const applied = loaded.engine.policiesApplyingTo(match.id)?.policies ?? [];
+  const appliedPolicies = applied.flatMap((ref) => byRef.get(refKey(ref)) ?? []);
+  // Felix enforces untracked policies first, whatever their tier.
+  const ordered = [...appliedPolicies.filter((p) => p.doNotTrack), ...appliedPolicies.filter((p) => !p.doNotTrack)];
+  const policies = ordered.map((policy) => {
+    const tier = tiers.get(policy.tier);
+    const defaultTier = policy.tier === "default";
+    const tierOrder = defaultTier || tier?.order === undefined ? "default" : goFloat(tier.order);
+    const order = policy.order === undefined ? "default" : goFloat(policy.order);
+    const tierText = defaultTier
+      ? ""
+      : `Tier ${JSON.stringify(policy.tier)} (order ${tier === undefined ? "missing" : tierOrder}) `;
+    const details = options.hideSelectors ? `order ${order}` : `order ${order}; selector "${policy.selector}"`;
+    const text = `${tierText}Policy ${JSON.stringify(policyName(policy))} (${details})${policy.doNotTrack ? " [untracked]" : ""}`;
+    const print: PolicyPrint = {
+      name: policyName(policy),
+      order,
+      ...(options.hideSelectors ? {} : { selector: policy.selector }),
+      tier_name: policy.tier,
+      tier_order: tier === undefined && !defaultTier ? "missing" : tierOrder,
+    };
+    return { policy, text, print };
+  });
+  const profiles = model === undefined ? [] : model.profiles.map((name) => profileId(model.cluster, name));
+  const rules = options.hideRuleMatches ? [] : ruleMatchLines(loaded, match, byRef, options);
+  return { match, policies, profiles, rules };
+}
+
+/** calicoq's rule-match lines for an endpoint: policies' rules only (not profiles'), sorted as text. */
+function ruleMatchLines(
+  loaded: LoadedFederation,
+  match: EndpointMatch,
+  byRef: ReadonlyMap<string, Policy>,
+  options: CalicoqOptions,
+): { text: string; print: RulePrint }[] {
+  const matches: readonly RuleMatch[] = loaded.engine.rulesSelecting(match.id) ?? [];
+  return matches
+    .flatMap((m) => {
+      const policy = m.policy === undefined ? undefined : byRef.get(refKey(m.policy));
+      if (policy === undefined) return [];
+      const selector = ruleSelector(policy[m.direction][m.ruleIndex]!, m.side, m.negated);
+      const name = policyName(policy);
+      const words = ruleWords(m.direction, m.ruleIndex, m.side, m.negated);
+      return [
+        {
+          text: `Policy ${JSON.stringify(name)} ${words}${options.hideSelectors ? "" : `; selector "${selector}"`}`,
+          print: {
+            policy_name: name,
+            direction: m.direction === "ingress" ? "inbound" : "outbound",
+            selector_type: `${m.negated ? "!" : ""}${m.side}`,
+            order: m.ruleIndex + 1,
+            ...(options.hideSelectors ? {} : { selector }),
+          } satisfies RulePrint,
+        },
+      ];
+    })
+    .sort((a, b) => compareByUtf8(a.text, b.text));
+}
+
+function lines(text: readonly string[]): string {
+  return `${text.join("\n")}\n`;
+}
