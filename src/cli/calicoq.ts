@@ -200,47 +200,49 @@ export function policyCommand(loaded: LoadedFederation, wanted: string, options:
     .join(options.format === "text" ? "\n" : "");
 }
 
+/** One endpoint in `policy`'s answer: whether the policy applies to it, and which rule sides match it. */
+interface PolicyMatch {
+  readonly match: EndpointMatch;
+  appliesTo: boolean;
+  readonly rules: { readonly words: string; readonly selector: string }[];
+}
+
 function describePolicy(loaded: LoadedFederation, policy: Policy, options: CalicoqOptions): string {
   const name = policyName(policy);
-  const appliesTo = endpointsMatching(loaded, policy.selector === "" ? "all()" : policy.selector).filter(
-    (m) => m.cluster === "",
-  );
-  const ruleMatches = new Map<string, { match: EndpointMatch; rules: { words: string; selector: string }[] }>();
+  const byId = new Map<string, PolicyMatch>();
+  const entry = (match: EndpointMatch) =>
+    byId.get(match.id) ?? byId.set(match.id, { match, appliesTo: false, rules: [] }).get(match.id)!;
+  // Main selectors pick local endpoints only; `""` selects everything, as in Felix.
+  for (const match of endpointsMatching(loaded, policy.selector === "" ? "all()" : policy.selector)) {
+    if (match.cluster === "") entry(match).appliesTo = true;
+  }
   if (!options.hideRuleMatches) {
     for (const rule of ruleSelectors(policy)) {
+      const words = ruleWords(rule.direction, rule.index, rule.side, rule.negated);
       for (const match of endpointsMatching(loaded, rule.selector)) {
-        const entry = ruleMatches.get(match.id) ?? { match, rules: [] };
-        entry.rules.push({
-          words: ruleWords(rule.direction, rule.index, rule.side, rule.negated),
-          selector: rule.selector,
-        });
-        ruleMatches.set(match.id, entry);
+        entry(match).rules.push({ words, selector: rule.selector });
       }
     }
   }
-  const matched = [...ruleMatches.values()].sort((a, b) => compareByUtf8(fullName(a.match), fullName(b.match)));
-  for (const entry of matched) entry.rules.sort((a, b) => compareByUtf8(a.words, b.words));
+  const matches = [...byId.values()].sort((a, b) => compareByUtf8(fullName(a.match), fullName(b.match)));
+  for (const m of matches) m.rules.sort((a, b) => compareByUtf8(a.words, b.words));
+  const appliesTo = matches.filter((m) => m.appliesTo);
   const selectorSuffix = (selector: string) => (options.hideSelectors ? "" : `; selector "${selector}"`);
 
   if (options.format !== "text") {
-    const rulePrints = (rules: { words: string; selector: string }[]): RulePrint[] =>
-      rules.map(({ words, selector }) => {
-        const [direction, , order, type] = words.split(" ") as [RulePrint["direction"], string, string, string];
-        return {
-          direction,
-          selector_type: type,
-          order: Number(order),
-          ...(options.hideSelectors ? {} : { selector }),
-        };
-      });
-    const withRules = (match: EndpointMatch, print: EndpointPrint): EndpointPrint => {
-      const rules = ruleMatches.get(match.id)?.rules ?? [];
-      return rules.length > 0 ? { ...print, rule_matches: rulePrints(rules) } : print;
-    };
-    const applies = appliesTo.map((m) =>
-      withRules(m, { ...endpointPrint(m, "policy"), ...(options.hideSelectors ? {} : { selector: policy.selector }) }),
+    // As calicoq: one object per endpoint, in both lists, carrying both the applies-to selector and the rule matches.
+    const prints = new Map(
+      matches.map((m): [PolicyMatch, EndpointPrint] => [
+        m,
+        {
+          ...endpointPrint(m.match, "policy"),
+          ...(m.rules.length > 0 ? { rule_matches: m.rules.map((r) => rulePrint(r, options)) } : {}),
+          ...(m.appliesTo && !options.hideSelectors ? { selector: policy.selector } : {}),
+        },
+      ]),
     );
-    const matching = matched.map(({ match }) => withRules(match, endpointPrint(match, "policy")));
+    const applies = appliesTo.map((m) => prints.get(m)!);
+    const matching = options.hideRuleMatches ? [] : [...prints.values()];
     return machineReadable(
       [
         {
@@ -254,15 +256,27 @@ function describePolicy(loaded: LoadedFederation, policy: Policy, options: Calic
   }
   const text = [
     `${tierPrefix(policy)}Policy "${name}" applies to these endpoints:`,
-    ...appliesTo.map((m) => `  ${fullName(m)}${selectorSuffix(policy.selector)}`),
+    ...appliesTo.map((m) => `  ${fullName(m.match)}${selectorSuffix(policy.selector)}`),
   ];
-  if (!options.hideRuleMatches) {
+  // As calicoq: the section appears when anything matched, and lists endpoints with rule matches.
+  if (!options.hideRuleMatches && matches.length > 0) {
     text.push("", `Endpoints matching ${tierPrefix(policy)}Policy "${name}" rules:`);
-    for (const { match, rules } of matched) {
+    for (const { match, rules } of matches.filter((m) => m.rules.length > 0)) {
       text.push(`  ${fullName(match)}`, ...rules.map((r) => `    ${r.words}${selectorSuffix(r.selector)}`));
     }
   }
   return lines(text);
+}
+
+/** calicoq's JSON for one rule match in `policy` (no policy name: the whole answer is about one policy). */
+function rulePrint(rule: { readonly words: string; readonly selector: string }, options: CalicoqOptions): RulePrint {
+  const [direction, , order, type] = rule.words.split(" ") as [RulePrint["direction"], string, string, string];
+  return {
+    direction,
+    selector_type: type,
+    order: Number(order),
+    ...(options.hideSelectors ? {} : { selector: rule.selector }),
+  };
 }
 
 // ─── endpoint and host ───────────────────────────────────────────────────────────────────────────

@@ -62,11 +62,15 @@ export function readFederation(path: string, cluster: string | undefined, stdin:
   if (path === "-") return single(readCluster(cluster ?? "local", ["-"], stdin));
   const stat = statOrThrow(path);
   if (!stat.isDirectory()) return single(readCluster(cluster ?? "local", [path], stdin));
-  const folders = readdirSync(path, { withFileTypes: true })
+  const entries = readdirSync(path, { withFileTypes: true }).filter((entry) => !entry.name.startsWith("."));
+  const folders = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
   if (folders.length === 0) return single(readCluster(cluster ?? "local", dumpsUnder(path), stdin));
+  const looseFiles = entries.filter(
+    (entry) => entry.isFile() && DUMP_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
+  );
 
   const clusters = new Map(folders.map((name) => [name, readCluster(name, dumpsUnder(join(path, name)), stdin)]));
   const localName = cluster ?? guessLocal(clusters);
@@ -76,13 +80,24 @@ export function readFederation(path: string, cluster: string | undefined, stdin:
   }
   const declared = rccNames(local, true).sort();
   const others = new Map([...clusters].filter(([name]) => name !== localName));
-  const layoutWarnings: Diagnostic[] = [...others.keys()]
-    .filter((name) => !declared.includes(name))
-    .map((name) => ({
-      severity: "warning",
-      message: `folder "${name}" is not declared by a valid RemoteClusterConfiguration of the local cluster "${localName}"; its data is not used`,
-      file: join(path, name),
-    }));
+  const layoutWarnings: Diagnostic[] = [
+    ...looseFiles.map(
+      (entry): Diagnostic => ({
+        severity: "warning",
+        message: "a file beside the cluster folders belongs to no cluster; not read (move it into a cluster's folder)",
+        file: join(path, entry.name),
+      }),
+    ),
+    ...[...others.keys()]
+      .filter((name) => !declared.includes(name))
+      .map(
+        (name): Diagnostic => ({
+          severity: "warning",
+          message: `folder "${name}" is not declared by a valid RemoteClusterConfiguration of the local cluster "${localName}"; its data is not used`,
+          file: join(path, name),
+        }),
+      ),
+  ];
   return { local, others, declared, layoutWarnings };
 }
 

@@ -8,6 +8,8 @@ import {
   compareByUtf8,
   type EndpointMatch,
   explainSelector,
+  type HostEndpoint,
+  hostEndpointId,
   type IpSetInfo,
   type ModelResource,
   type ParsedEntity,
@@ -19,6 +21,8 @@ import {
   SERVICE_SELECTOR_ANNOTATION,
   type SelectorExplanation,
   type Service,
+  type WorkloadEndpoint,
+  workloadEndpointId,
 } from "../index.js";
 import { policyName } from "./calicoq.js";
 import { type LoadedFederation, servicesController } from "./data.js";
@@ -37,15 +41,25 @@ function lines(text: readonly string[]): string {
 
 // ─── ipsets ──────────────────────────────────────────────────────────────────────────────────────
 
-/** A rule that needs an IP set: who owns it, which rule and side. */
+/** A rule that needs an IP set: its policy or profile, and which rule and side. */
 interface IpSetUse {
-  readonly owner: string;
-  readonly rule: string;
+  readonly policy?: string;
+  readonly profile?: string;
+  readonly direction: "inbound" | "outbound";
+  /** One-based, as calicoq numbers rules. */
+  readonly rule: number;
+  readonly side: "source" | "destination";
+  /** The side's `notSelector` (or a negated named port) needs the set. */
+  readonly negated: boolean;
 }
 
 function ipSetUses(loaded: LoadedFederation): Map<string, IpSetUse[]> {
   const uses = new Map<string, IpSetUse[]>();
-  const scan = (owner: string, ingress: readonly ParsedRule[], egress: readonly ParsedRule[]) => {
+  const scan = (
+    owner: Pick<IpSetUse, "policy" | "profile">,
+    ingress: readonly ParsedRule[],
+    egress: readonly ParsedRule[],
+  ) => {
     for (const [direction, rules] of [
       ["inbound", ingress],
       ["outbound", egress],
@@ -55,19 +69,23 @@ function ipSetUses(loaded: LoadedFederation): Map<string, IpSetUse[]> {
           const entity: ParsedEntity = rule[side];
           const negated = new Set([...entity.notIpSetIds, ...entity.notNamedPortIpSetIds]);
           for (const id of [...entity.ipSetIds, ...entity.namedPortIpSetIds, ...negated]) {
-            const list = uses.get(id) ?? [];
-            list.push({ owner, rule: `${direction} rule ${index + 1} ${negated.has(id) ? "!" : ""}${side}` });
-            uses.set(id, list);
+            const use: IpSetUse = { ...owner, direction, rule: index + 1, side, negated: negated.has(id) };
+            uses.set(id, [...(uses.get(id) ?? []), use]);
           }
         }
       });
     }
   };
   for (const policy of loaded.engine.activePolicies())
-    scan(`Policy "${policyName(policy)}"`, policy.ingress, policy.egress);
+    scan({ policy: policyName(policy) }, policy.ingress, policy.egress);
   for (const profile of loaded.engine.activeProfiles())
-    scan(`Profile "${profile.name}"`, profile.ingress, profile.egress);
+    scan({ profile: profile.name }, profile.ingress, profile.egress);
   return uses;
+}
+
+function describeUse(use: IpSetUse): string {
+  const owner = use.policy === undefined ? `Profile "${use.profile}"` : `Policy "${use.policy}"`;
+  return `${owner} ${use.direction} rule ${use.rule} ${use.negated ? "!" : ""}${use.side}`;
 }
 
 function describeSet(info: IpSetInfo): string {
@@ -101,7 +119,7 @@ export function ipSetsReport(loaded: LoadedFederation, node: string | undefined,
       "",
       `${set.id}  ${set.type}`,
       `  ${describeSet(set)}`,
-      ...set.usedBy.map((use) => `  used by ${use.owner} ${use.rule}`),
+      ...set.usedBy.map((use) => `  used by ${describeUse(use)}`),
       `  members: ${set.members.length}`,
       ...set.members.map((member) => `    ${member}`),
     );
@@ -251,13 +269,11 @@ function labelSources(loaded: LoadedFederation, match: EndpointMatch) {
   const clusterName = match.cluster === "" ? loaded.localName : match.cluster;
   const models = loaded.models.get(clusterName) ?? [];
   const endpoint = models.find(
-    (m) =>
-      (m.kind === "WorkloadEndpoint" || m.kind === "HostEndpoint") &&
-      (m.kind === "WorkloadEndpoint"
-        ? match.id.endsWith(`${m.node}/${m.orchestrator}/${m.namespace}.${m.workload}/${m.endpoint}`)
-        : match.id.endsWith(`${m.node}/${m.name}`)),
+    (m): m is WorkloadEndpoint | HostEndpoint =>
+      (m.kind === "WorkloadEndpoint" && workloadEndpointId(m) === match.id) ||
+      (m.kind === "HostEndpoint" && hostEndpointId(m) === match.id),
   );
-  if (endpoint === undefined || (endpoint.kind !== "WorkloadEndpoint" && endpoint.kind !== "HostEndpoint")) return [];
+  if (endpoint === undefined) return [];
   const sources = [{ source: match.kind === "HostEndpoint" ? "host endpoint" : "endpoint", labels: endpoint.labels }];
   for (const name of endpoint.profiles) {
     const profile = models.find((m) => m.kind === "Profile" && m.name === name);
