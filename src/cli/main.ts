@@ -198,10 +198,11 @@ skipped; - reads standard input): its canonical form and unique ID as Calico com
 the labels it requires, and, with --labels, which endpoints it matches. <endpoints.json> maps
 endpoint names to their labels. Exit code 1 when a selector is invalid.`,
     example: "fedcalc selectors examples/selectors/selectors.txt --labels examples/selectors/endpoints.json",
-    options: { labels: { type: "string" } },
+    options: { ...OUTPUT_OPTION, labels: { type: "string" } },
     positionals: ["file"],
     needsData: false,
-    run: ({ values, positionals }) => selectorsReport(positionals[0]!, values.labels as string | undefined, readInput),
+    run: ({ values, positionals }) =>
+      selectorsReport(positionals[0]!, values.labels as string | undefined, readInput, format(values)),
   },
 };
 

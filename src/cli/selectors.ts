@@ -4,47 +4,79 @@
  *
  * Knows selectors and text; reads its two input files through the function it is given.
  */
-import { type LabelRestriction, parseSelector, SelectorSyntaxError } from "../index.js";
+import { type LabelRestriction, parseSelector, type Selector, SelectorSyntaxError } from "../index.js";
 import { InputError } from "./federation.js";
+import { machineReadable, type OutputFormat } from "./output.js";
 import type { Report } from "./reports.js";
+
+/** What `selectors` says about one line: the selector's canonical form and needs, or why it is invalid. */
+interface SelectorLine {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+  readonly canonical?: string;
+  readonly uniqueId?: string;
+  readonly requires?: string;
+  /** With `--labels`: the endpoints it matches, in the file's order. */
+  readonly matches?: readonly string[];
+  readonly error?: string;
+}
 
 /** Explains each selector of `file`; an invalid selector is a finding (exit code 1). */
 export function selectorsReport(
   file: string,
   labelsFile: string | undefined,
   readInput: (file: string) => string,
+  format: OutputFormat,
 ): Report {
   const endpoints = labelsFile === undefined ? undefined : readEndpoints(labelsFile, readInput);
+  const results = readSelectors(file, readInput).map(({ line, text }) => describe(file, line, text, endpoints));
+  const findings = results.some((r) => r.error !== undefined);
+  if (format !== "text") return { output: machineReadable(results, format), findings };
   const out: string[] = [];
-  let invalid = 0;
-  for (const { line, text } of readSelectors(file, readInput)) {
-    out.push(`${file}:${line}  ${text}`);
-    try {
-      out.push(describe(text, endpoints));
-    } catch (error) {
-      if (!(error instanceof SelectorSyntaxError)) throw error;
-      invalid++;
-      out.push(indent(`error: ${error.message}`));
+  for (const r of results) {
+    out.push(`${r.file}:${r.line}  ${r.text}`);
+    if (r.error !== undefined) out.push(indent(`error: ${r.error}`));
+    else {
+      out.push(
+        indent(`canonical:    ${r.canonical}`),
+        indent(`unique ID:    ${r.uniqueId}`),
+        indent(`requires:     ${r.requires}`),
+      );
+      if (r.matches !== undefined && endpoints !== undefined) {
+        const list = r.matches.length > 0 ? r.matches.join(", ") : "(none)";
+        out.push(indent(`matches:      ${list}  [${r.matches.length} of ${endpoints.size}]`));
+      }
     }
     out.push("");
   }
-  return { output: `${out.join("\n")}\n`, findings: invalid > 0 };
+  return { output: `${out.join("\n")}\n`, findings };
 }
 
-function describe(text: string, endpoints: ReadonlyMap<string, Record<string, string>> | undefined): string {
-  const selector = parseSelector(text);
-  const lines = [
-    `canonical:    ${selector.toString()}`,
-    `unique ID:    ${selector.uniqueId}`,
-    `requires:     ${describeRestrictions(selector.labelRestrictions())}`,
-  ];
-  if (endpoints !== undefined) {
-    const matching = [...endpoints].filter(([, labels]) => selector.matches(labels)).map(([name]) => name);
-    lines.push(
-      `matches:      ${matching.length > 0 ? matching.join(", ") : "(none)"}  [${matching.length} of ${endpoints.size}]`,
-    );
+function describe(
+  file: string,
+  line: number,
+  text: string,
+  endpoints: ReadonlyMap<string, Record<string, string>> | undefined,
+): SelectorLine {
+  let selector: Selector;
+  try {
+    selector = parseSelector(text);
+  } catch (error) {
+    if (!(error instanceof SelectorSyntaxError)) throw error;
+    return { file, line, text, error: error.message };
   }
-  return indent(lines.join("\n"));
+  return {
+    file,
+    line,
+    text,
+    canonical: selector.toString(),
+    uniqueId: selector.uniqueId,
+    requires: describeRestrictions(selector.labelRestrictions()),
+    ...(endpoints === undefined
+      ? {}
+      : { matches: [...endpoints].filter(([, labels]) => selector.matches(labels)).map(([name]) => name) }),
+  };
 }
 
 function describeRestrictions(restrictions: ReadonlyMap<string, LabelRestriction>): string {
