@@ -935,7 +935,8 @@ function scopeOf(label: string): DriftScope {
  */
 function driftMessage(d: SelectorDriftDetails): string {
   const policy = `${d.policy.kind} ${d.policy.namespace === "" ? "" : `${d.policy.namespace}/`}${d.policy.name}`;
-  const where = `${policy}, ${d.direction} rule ${d.ruleIndex}, ${d.side} ${d.field}`;
+  // Rules are numbered from 1, as calicoq and the other fedcalc reports number them.
+  const where = `${policy}, ${d.direction} rule ${d.ruleIndex + 1}, ${d.side} ${d.field}`;
   const ref = d.reference;
   const consequence =
     ref.effect === "requires"

@@ -507,8 +507,8 @@ describe("selector-drift", () => {
     );
     const found = only(run(mesh), "selector-drift");
     expect(found.map((f) => f.message)).toEqual([
-      'NetworkPolicy shop/allow-checkout-to-ledger, egress rule 0, destination selector: requires namespace "payments", which exists in east and west but not in south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
-      'NetworkPolicy shop/allow-checkout-to-ledger, egress rule 0, destination selector: requires label app == "ledger", which exists in east and west but not in south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
+      'NetworkPolicy shop/allow-checkout-to-ledger, egress rule 1, destination selector: requires namespace "payments", which exists in east and west but not in south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
+      'NetworkPolicy shop/allow-checkout-to-ledger, egress rule 1, destination selector: requires label app == "ledger", which exists in east and west but not in south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
     ]);
     expect(found[0]).toMatchObject({
       severity: "warning",
@@ -558,7 +558,7 @@ describe("selector-drift", () => {
     );
     const found = only(run(mesh), "selector-drift");
     expect(found.map((f) => f.message)).toEqual([
-      'NetworkPolicy payments/allow-from-storefront, ingress rule 0, source selector: requires namespace label team == "storefront", which exists in south and west but not in east, so there that part of the selector finds no peers; align namespaces and labels across clusters',
+      'NetworkPolicy payments/allow-from-storefront, ingress rule 1, source selector: requires namespace label team == "storefront", which exists in south and west but not in east, so there that part of the selector finds no peers; align namespaces and labels across clusters',
     ]);
     expect(found[0]!.details).toMatchObject({
       reference: { subject: "label-value", label: "pcns.team", scope: "namespace", value: "storefront" },
@@ -631,7 +631,7 @@ describe("selector-drift", () => {
     );
     mesh.west.push(policy("", "canary-egress", { egress: [allow({ destination: entity("has(track)") })] }));
     expect(only(run(mesh), "selector-drift").map((f) => f.message)).toEqual([
-      'GlobalNetworkPolicy canary-egress, egress rule 0, destination selector: requires label "track", which exists in west but not in east and south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
+      'GlobalNetworkPolicy canary-egress, egress rule 1, destination selector: requires label "track", which exists in west but not in east and south, so there that part of the selector finds no peers; align namespaces and labels across clusters',
     ]);
   });
 });
