@@ -59,7 +59,6 @@ import type {
   ParsedProfile,
   PolicyEngine,
   PolicyEngineOptions,
-  PolicyRef,
   ResourceRef,
   RuleMatch,
 } from "./types.js";
@@ -298,7 +297,12 @@ class Engine implements PolicyEngine {
   private remoteContribution(resources: readonly ModelResource[], diagnostics: Diagnostic[]): ModelResource[] {
     const kept: ModelResource[] = [];
     for (const resource of resources) {
-      const where = { cluster: resource.cluster, kind: resource.kind };
+      const where = {
+        cluster: resource.cluster,
+        kind: resource.kind,
+        ...("name" in resource ? { name: resource.name } : {}),
+        ...("namespace" in resource && resource.namespace !== "" ? { namespace: resource.namespace } : {}),
+      };
       if (!REMOTE_KINDS.has(resource.kind)) {
         // Only what a reader could expect to federate is worth a word; Services, Nodes, pools
         // and the like in a remote cluster's dump serve other components (services, preflight).
@@ -316,7 +320,6 @@ class Engine implements PolicyEngine {
             severity: "warning",
             message: "a remote profile's rules never apply here; only its labels are used",
             ...where,
-            name: resource.name,
           });
         }
         kept.push({ ...resource, ingress: [], egress: [] });
