@@ -94,20 +94,20 @@ function shortName(match: EndpointMatch): string {
     : `Workload endpoint ${cluster}${orchestrator}/${workload}/${name}`;
 }
 
-/** calicoq's JSON endpoint; `style` says whether the workload is `ns/pod` with the host as node, or as `policy` prints it. */
+/**
+ * calicoq's JSON endpoint, without `remote_cluster` (see {@link withCluster}); `style` says whether
+ * the workload is `ns/pod` with the host as node, or as `policy` prints it (`ns.pod`, bare node).
+ */
 function endpointPrint(match: EndpointMatch, style: "key" | "policy"): EndpointPrint {
   const { host, orchestrator, workload, name } = idParts(match);
-  const cluster = match.cluster === "" ? {} : { remote_cluster: match.cluster };
-  if (match.kind === "HostEndpoint") {
-    return style === "policy" && match.cluster !== ""
-      ? { node: host.slice(match.cluster.length + 1), name, ...cluster }
-      : { node: host, name, ...cluster };
-  }
-  if (style === "policy") {
-    const node = match.cluster === "" ? host : host.slice(match.cluster.length + 1);
-    return { node, orchestrator, workload, name, ...cluster };
-  }
-  return { node: host, orchestrator, workload: workload.replace(".", "/"), name, ...cluster };
+  const node = style === "policy" && match.cluster !== "" ? host.slice(match.cluster.length + 1) : host;
+  if (match.kind === "HostEndpoint") return { node, name };
+  return { node, orchestrator, workload: style === "policy" ? workload : workload.replace(".", "/"), name };
+}
+
+/** Adds `remote_cluster` for a remote endpoint, last, where Go's field order puts it. */
+function withCluster(print: EndpointPrint, match: EndpointMatch): EndpointPrint {
+  return match.cluster === "" ? print : { ...print, remote_cluster: match.cluster };
 }
 
 /** The endpoints (not network sets) a selector matches, by full name. */
@@ -124,7 +124,7 @@ function endpointsMatching(loaded: LoadedFederation, selector: string): Endpoint
 export function evalCommand(loaded: LoadedFederation, selector: string, format: OutputFormat): string {
   const matches = endpointsMatching(loaded, selector);
   if (format !== "text") {
-    const endpoints = matches.map((m) => endpointPrint(m, "key"));
+    const endpoints = matches.map((m) => withCluster(endpointPrint(m, "key"), m));
     return machineReadable(
       [{ description: `Endpoints matching selector ${selector}`, ...(endpoints.length > 0 ? { endpoints } : {}) }],
       format,
@@ -234,11 +234,14 @@ function describePolicy(loaded: LoadedFederation, policy: Policy, options: Calic
     const prints = new Map(
       matches.map((m): [PolicyMatch, EndpointPrint] => [
         m,
-        {
-          ...endpointPrint(m.match, "policy"),
-          ...(m.rules.length > 0 ? { rule_matches: m.rules.map((r) => rulePrint(r, options)) } : {}),
-          ...(m.appliesTo && !options.hideSelectors ? { selector: policy.selector } : {}),
-        },
+        withCluster(
+          {
+            ...endpointPrint(m.match, "policy"),
+            ...(m.rules.length > 0 ? { rule_matches: m.rules.map((r) => rulePrint(r, options)) } : {}),
+            ...(m.appliesTo && !options.hideSelectors ? { selector: policy.selector } : {}),
+          },
+          m.match,
+        ),
       ]),
     );
     const applies = appliesTo.map((m) => prints.get(m)!);
@@ -283,7 +286,10 @@ function rulePrint(rule: { readonly words: string; readonly selector: string }, 
 
 /** `endpoint <substring>`: policies and profiles of every endpoint whose full name contains the substring. */
 export function endpointCommand(loaded: LoadedFederation, substring: string, options: CalicoqOptions): string {
-  const endpoints = endpointsMatching(loaded, "all()").filter((m) => fullName(m).includes(substring));
+  // calicoq searches the full name; we also search the name we print, which differs for remote endpoints.
+  const endpoints = endpointsMatching(loaded, "all()").filter(
+    (m) => fullName(m).includes(substring) || shortName(m).includes(substring),
+  );
   return describeEndpoints(loaded, endpoints, `Policies and profiles for endpoints matching "${substring}"`, options);
 }
 
@@ -323,13 +329,13 @@ function describeEndpoints(
 
   if (options.format !== "text") {
     const prints = described.map((d): EndpointPrint => {
-      const print = endpointPrint(d.match, "key");
-      return {
-        ...print,
+      const print: EndpointPrint = {
+        ...endpointPrint(d.match, "key"),
         ...(d.policies.length > 0 ? { policies: d.policies.map((p) => p.print) } : {}),
         ...(d.profiles.length > 0 ? { profiles: d.profiles.map((name) => ({ name })) } : {}),
         ...(d.rules.length > 0 ? { rule_matches: d.rules.map((r) => r.print) } : {}),
       };
+      return withCluster(print, d.match);
     });
     return machineReadable([{ description, ...(prints.length > 0 ? { endpoints: prints } : {}) }], options.format);
   }

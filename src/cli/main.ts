@@ -88,7 +88,7 @@ calicoq eval does. Remote endpoints are prefixed with their cluster: <cluster>/<
     help: `Shows the local endpoints a policy applies to and the endpoints (local and remote) its
 rules' selectors match, as calicoq policy does. Namespaced policies are <namespace>/<name>
 (Kubernetes ones also <namespace>/knp.default.<name>), global ones <name>.`,
-    example: "fedcalc policy shop/allow-cart --data examples/federation",
+    example: "fedcalc policy payments/default.postgres-ingress --data examples/federation",
     options: CALICOQ_OPTIONS,
     positionals: ["policy"],
     needsData: true,
@@ -96,9 +96,10 @@ rules' selectors match, as calicoq policy does. Namespaced policies are <namespa
   },
   endpoint: {
     usage: "endpoint <substring>",
-    summary: "policies and profiles of endpoints whose ID contains a substring",
-    help: `For each endpoint whose full name contains <substring> (for example
-"Workload endpoint east/east-node-1/k8s/shop.cart-1/eth0"), shows the policies that apply to
+    summary: "policies and profiles of endpoints whose name contains a substring",
+    help: `For each endpoint whose full name (as eval prints it, for example
+"Workload endpoint east/east-node-1/k8s/shop.cart-1/eth0") or printed name (for example
+"Workload endpoint east/k8s/shop.cart-1/eth0") contains <substring>, shows the policies that apply to
 it in order, its profiles, and the policy rules whose selectors match it, as calicoq endpoint
 does. Policies apply only to local endpoints.`,
     example: "fedcalc endpoint shop.cart --data examples/federation",
@@ -180,7 +181,7 @@ Exit code 1 when a remote cluster is not in sync.`,
 endpoint, or which profile), and every term of the selector with the label it read.
   --endpoint ID             the endpoint's ID as eval prints it, or a part of it that only
                             one endpoint's ID contains`,
-    example: `fedcalc explain "app == 'cart' && tier == 'backend'" --endpoint shop.cart --data examples/federation`,
+    example: `fedcalc explain "app == 'payments-api'" --endpoint payments-api-v2 --data examples/federation`,
     options: { ...OUTPUT_OPTION, endpoint: { type: "string" } },
     positionals: ["selector"],
     needsData: true,
@@ -279,6 +280,7 @@ function run(argv: readonly string[], out: (text: string) => void, err: (text: s
     const what = positionals.length < command.positionals.length ? "missing" : "too many arguments;";
     throw new InputError(`${what} usage: fedcalc ${command.usage} (fedcalc ${name} --help for more)`);
   }
+  outputFormat((values as Values).output as string | undefined); // a bad -o is a usage error, found before any data is read
   let loaded: LoadedFederation | undefined;
   const load = (node?: string): LoadedFederation => {
     if (typeof values.data !== "string")

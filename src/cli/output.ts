@@ -22,7 +22,8 @@ export function outputFormat(value: string | undefined): OutputFormat {
 export function machineReadable(value: unknown, format: "json" | "yaml"): string {
   return format === "json"
     ? `${JSON.stringify(value, null, 2)}\n`
-    : stringify(value, { sortMapEntries: true, lineWidth: 0, indentSeq: false });
+    : // One object may sit in two lists (as in calicoq's policy answer): print it twice, not as an alias.
+      stringify(value, { sortMapEntries: true, lineWidth: 0, indentSeq: false, aliasDuplicateObjects: false });
 }
 
 /**

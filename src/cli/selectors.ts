@@ -16,7 +16,8 @@ interface SelectorLine {
   readonly text: string;
   readonly canonical?: string;
   readonly uniqueId?: string;
-  readonly requires?: string;
+  /** The label restrictions, by label (empty when nothing is known). */
+  readonly requires?: Readonly<Record<string, LabelRestriction>>;
   /** With `--labels`: the endpoints it matches, in the file's order. */
   readonly matches?: readonly string[];
   readonly error?: string;
@@ -41,7 +42,7 @@ export function selectorsReport(
       out.push(
         indent(`canonical:    ${r.canonical}`),
         indent(`unique ID:    ${r.uniqueId}`),
-        indent(`requires:     ${r.requires}`),
+        indent(`requires:     ${describeRestrictions(r.requires!)}`),
       );
       if (r.matches !== undefined && endpoints !== undefined) {
         const list = r.matches.length > 0 ? r.matches.join(", ") : "(none)";
@@ -72,16 +73,17 @@ function describe(
     text,
     canonical: selector.toString(),
     uniqueId: selector.uniqueId,
-    requires: describeRestrictions(selector.labelRestrictions()),
+    requires: Object.fromEntries(selector.labelRestrictions()),
     ...(endpoints === undefined
       ? {}
       : { matches: [...endpoints].filter(([, labels]) => selector.matches(labels)).map(([name]) => name) }),
   };
 }
 
-function describeRestrictions(restrictions: ReadonlyMap<string, LabelRestriction>): string {
-  if (restrictions.size === 0) return "(nothing known: any endpoint may match)";
-  return [...restrictions]
+function describeRestrictions(restrictions: Readonly<Record<string, LabelRestriction>>): string {
+  const entries = Object.entries(restrictions);
+  if (entries.length === 0) return "(nothing known: any endpoint may match)";
+  return entries
     .map(([label, r]) => {
       if (r.mustBeAbsent && r.mustBePresent) return `${label} both present and absent (cannot match)`;
       if (r.mustBeAbsent) return `${label} absent`;
