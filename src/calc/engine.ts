@@ -63,6 +63,11 @@ import type {
   RuleMatch,
 } from "./types.js";
 
+/** Compares orders where unset is +Infinity (`Infinity - Infinity` would be NaN). */
+function compareOrders(a: number, b: number): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
+
 /** Calico's default tier and its order, used when no Tier resource says otherwise. */
 const DEFAULT_TIER = { name: "default", order: 1_000_000 };
 
@@ -600,15 +605,20 @@ class Engine implements PolicyEngine {
 
   /** Felix's order: tier (by order, then name), then policy order (unset last), then name/namespace/kind. */
   private readonly policyOrder = (a: Policy | ParsedPolicy, b: Policy | ParsedPolicy): number => {
-    const tierOrder = (name: string): number => {
+    // A tier with no Tier resource is invalid (Felix: "metadata missing") and sorts after valid ones.
+    const tierRank = (name: string): readonly [number, number] => {
       const tier = this.models.get(`Tier||${name}`) as Tier | undefined;
-      return tier?.order ?? (name === DEFAULT_TIER.name ? DEFAULT_TIER.order : Number.POSITIVE_INFINITY);
+      if (tier !== undefined) return [0, tier.order ?? Number.POSITIVE_INFINITY];
+      return name === DEFAULT_TIER.name ? [0, DEFAULT_TIER.order] : [1, Number.POSITIVE_INFINITY];
     };
+    const [aValidity, aTierOrder] = tierRank(a.tier);
+    const [bValidity, bTierOrder] = tierRank(b.tier);
     const sortKey = (p: Policy | ParsedPolicy) => `${p.name}/${p.namespace}/${p.policyKind}`;
     return (
-      tierOrder(a.tier) - tierOrder(b.tier) ||
+      aValidity - bValidity ||
+      compareOrders(aTierOrder, bTierOrder) ||
       compareByUtf8(a.tier, b.tier) ||
-      (a.order ?? Number.POSITIVE_INFINITY) - (b.order ?? Number.POSITIVE_INFINITY) ||
+      compareOrders(a.order ?? Number.POSITIVE_INFINITY, b.order ?? Number.POSITIVE_INFINITY) ||
       compareByUtf8(sortKey(a), sortKey(b))
     );
   };

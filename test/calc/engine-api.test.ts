@@ -98,6 +98,26 @@ describe("engine queries", () => {
   });
 });
 
+describe("policy order across tiers", () => {
+  it("puts tiers with a Tier resource (by order, unset last) before tiers without one, as Felix does", () => {
+    const engine = createPolicyEngine();
+    engine.upsert(namespace("shop"));
+    engine.upsert(pod("shop", "web", { app: "web" }, "10.0.0.1"));
+    const tier = (name: string, order?: number) => ({
+      apiVersion: "projectcalico.org/v3",
+      kind: "Tier",
+      metadata: { name },
+      spec: order === undefined ? {} : { order },
+    });
+    const inTier = (tierName: string, name: string) =>
+      calicoPolicy("shop", `${tierName}.${name}`, { tier: tierName, selector: "all()", order: 1 });
+    engine.upsert(tier("noorder"));
+    engine.upsert(tier("first", 10));
+    for (const t of ["aaa-missing", "noorder", "first", "default"]) engine.upsert(inTier(t, "p"));
+    expect(engine.activePolicies().map((p) => p.tier)).toEqual(["first", "default", "noorder", "aaa-missing"]);
+  });
+});
+
 describe("engine bookkeeping", () => {
   it("replaces what a resource produced when it is upserted again", () => {
     const engine = createPolicyEngine();
