@@ -45,7 +45,7 @@ interface DocumentText {
   readonly firstLine: number;
 }
 
-/** Splits at `---` marker lines; an empty part before a leading marker is not a document. */
+/** Splits at `---` marker lines; a part before the first marker holding only comments is not a document. */
 function splitDocuments(text: string): DocumentText[] {
   const documents: DocumentText[] = [];
   let current: string[] = [];
@@ -61,7 +61,12 @@ function splitDocuments(text: string): DocumentText[] {
     }
   });
   documents.push({ text: current.join("\n"), firstLine });
-  return documents.filter((doc, i) => i > 0 || doc.text.trim() !== "" || documents.length === 1);
+  // Before the first marker, only content makes a document: blank lines and comments do not.
+  return documents.filter((doc, i) => i > 0 || !isBlankOrComments(doc.text) || documents.length === 1);
+}
+
+function isBlankOrComments(text: string): boolean {
+  return text.split("\n").every((line) => /^\s*(?:#.*)?$/.test(line));
 }
 
 /** The first line (one-based, within the document) nesting beyond the limits, if any. */

@@ -27,6 +27,13 @@ describe("loadResources", () => {
     ]);
   });
 
+  it("does not count comments before a leading --- as a document, as YAML does not", () => {
+    expect(messages(`# exported from east\n\n  # by hand\n---\n${bogus("first")}\n---\n${bogus("second")}\n`)).toEqual([
+      "cluster.yaml#0: error: Widget first: kind: unsupported resource example.com/v1/Widget",
+      "cluster.yaml#1: error: Widget second: kind: unsupported resource example.com/v1/Widget",
+    ]);
+  });
+
   it("unpacks List objects and top-level JSON arrays, naming each item", () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n- ${bogus("a")}\n- 42\n`;
     const array = `[${bogus("b")}, null]`;
