@@ -122,7 +122,8 @@ function endpointsMatching(loaded: LoadedFederation, selector: string): Endpoint
 
 /** `eval <selector>`: the endpoints, local and remote, that a selector matches. */
 export function evalCommand(loaded: LoadedFederation, selector: string, format: OutputFormat): string {
-  const matches = endpointsMatching(loaded, selector);
+  // As calicoq: a blank selector is skipped, so it matches nothing (a policy's blank selector is all()).
+  const matches = selector.trim() === "" ? [] : endpointsMatching(loaded, selector);
   if (format !== "text") {
     const endpoints = matches.map((m) => withCluster(endpointPrint(m, "key"), m));
     return machineReadable(

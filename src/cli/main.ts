@@ -277,7 +277,7 @@ function run(argv: readonly string[], out: (text: string) => void, err: (text: s
     return 0;
   }
   if (positionals.length !== command.positionals.length) {
-    const what = positionals.length < command.positionals.length ? "missing" : "too many arguments;";
+    const what = positionals.length < command.positionals.length ? "missing argument;" : "too many arguments;";
     throw new InputError(`${what} usage: fedcalc ${command.usage} (fedcalc ${name} --help for more)`);
   }
   outputFormat((values as Values).output as string | undefined); // a bad -o is a usage error, found before any data is read
