@@ -24,7 +24,7 @@ import {
 } from "../index.js";
 import { type LoadedFederation, localPolicies } from "./data.js";
 import { InputError } from "./federation.js";
-import { goFloat, machineReadable, type OutputFormat } from "./output.js";
+import { goFloat, lines, machineReadable, type OutputFormat } from "./output.js";
 
 /** calicoq's `-s` and `-r`, and the output format. */
 export interface CalicoqOptions {
@@ -430,8 +430,4 @@ function ruleMatchLines(
       ];
     })
     .sort((a, b) => compareByUtf8(a.text, b.text));
-}
-
-function lines(text: readonly string[]): string {
-  return `${text.join("\n")}\n`;
 }

@@ -53,21 +53,23 @@ export interface Federation {
   readonly declared: readonly string[];
   /** Problems with the layout itself (folders no RCC declares). */
   readonly layoutWarnings: readonly Diagnostic[];
+  /** Why a declared remote cluster has no data, as its ConnectionFailed error says. */
+  readonly noData: string;
 }
 
 const DUMP_EXTENSIONS = [".yaml", ".yml", ".json"];
 
 /** Reads the federation at `path` (a folder, a file or `-`); `cluster` names the local one. */
 export function readFederation(path: string, cluster: string | undefined, stdin: () => string): Federation {
-  if (path === "-") return single(readCluster(cluster ?? "local", ["-"], stdin));
+  if (path === "-") return single(readCluster(cluster ?? "local", ["-"], stdin), "standard input");
   const stat = statOrThrow(path);
-  if (!stat.isDirectory()) return single(readCluster(cluster ?? "local", [path], stdin));
+  if (!stat.isDirectory()) return single(readCluster(cluster ?? "local", [path], stdin), path);
   const entries = readdirSync(path, { withFileTypes: true }).filter((entry) => !entry.name.startsWith("."));
   const folders = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-  if (folders.length === 0) return single(readCluster(cluster ?? "local", dumpsUnder(path), stdin));
+  if (folders.length === 0) return single(readCluster(cluster ?? "local", dumpsUnder(path), stdin), path);
   const looseFiles = entries.filter(
     (entry) => entry.isFile() && DUMP_EXTENSIONS.some((ext) => entry.name.endsWith(ext)),
   );
@@ -98,11 +100,17 @@ export function readFederation(path: string, cluster: string | undefined, stdin:
         }),
       ),
   ];
-  return { local, others, declared, layoutWarnings };
+  return { local, others, declared, layoutWarnings, noData: `no data: ${path} has no folder of this name` };
 }
 
-function single(local: ClusterData): Federation {
-  return { local, others: new Map(), declared: rccNames(local, true).sort(), layoutWarnings: [] };
+function single(local: ClusterData, source: string): Federation {
+  return {
+    local,
+    others: new Map(),
+    declared: rccNames(local, true).sort(),
+    layoutWarnings: [],
+    noData: `no data: ${source} holds one cluster (give --data a folder with one subfolder per cluster)`,
+  };
 }
 
 /** The local cluster when `--cluster` is not given: the only one with RCCs, else `local`. */
@@ -193,7 +201,7 @@ export function feed(federation: Federation, sink: FederationSink): Diagnostic[]
   for (const name of federation.declared) {
     const data = federation.others.get(name);
     if (data === undefined) {
-      sink.setRemoteClusterStatus(name, "ConnectionFailed", "no data: the federation has no folder of this name");
+      sink.setRemoteClusterStatus(name, "ConnectionFailed", federation.noData);
       continue;
     }
     sink.setRemoteClusterStatus(name, "ResyncInProgress");

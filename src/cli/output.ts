@@ -18,6 +18,11 @@ export function outputFormat(value: string | undefined): OutputFormat {
   throw new InputError(`output format "${value}" is not valid: use ps (or text), json or yaml`);
 }
 
+/** Text lines as output: each ends with a newline. */
+export function lines(text: readonly string[]): string {
+  return `${text.join("\n")}\n`;
+}
+
 /** Prints a value as JSON (two-space indentation) or YAML (keys sorted, as Go's YAML printer does). */
 export function machineReadable(value: unknown, format: "json" | "yaml"): string {
   return format === "json"

@@ -27,16 +27,12 @@ import {
 import { policyName } from "./calicoq.js";
 import { type LoadedFederation, servicesController } from "./data.js";
 import { InputError } from "./federation.js";
-import { machineReadable, type OutputFormat } from "./output.js";
+import { lines, machineReadable, type OutputFormat } from "./output.js";
 
 /** A report: what to print, and whether it found something that makes the exit code 1. */
 export interface Report {
   readonly output: string;
   readonly findings: boolean;
-}
-
-function lines(text: readonly string[]): string {
-  return `${text.join("\n")}\n`;
 }
 
 // ─── ipsets ──────────────────────────────────────────────────────────────────────────────────────

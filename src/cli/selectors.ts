@@ -6,7 +6,7 @@
  */
 import { type LabelRestriction, parseSelector, type Selector, SelectorSyntaxError } from "../index.js";
 import { InputError } from "./federation.js";
-import { machineReadable, type OutputFormat } from "./output.js";
+import { lines, machineReadable, type OutputFormat } from "./output.js";
 import type { Report } from "./reports.js";
 
 /** What `selectors` says about one line: the selector's canonical form and needs, or why it is invalid. */
@@ -51,7 +51,7 @@ export function selectorsReport(
     }
     out.push("");
   }
-  return { output: `${out.join("\n")}\n`, findings };
+  return { output: lines(out), findings };
 }
 
 function describe(

@@ -11,7 +11,7 @@ import {
   FIXTURES,
   fedcalc,
   lines,
-  NO_FOLDER,
+  noFolder,
   pod,
   rcc,
   removeTempDirs,
@@ -63,8 +63,8 @@ describe.concurrent("exit codes of a federation", () => {
       lines(
         "The following problems were encountered connecting to the remote clusters",
         "which may have resulted in incomplete data:",
-        `-  RemoteClusterConfiguration(alpha): connection to remote cluster failed: ${NO_FOLDER}`,
-        `-  RemoteClusterConfiguration(zeta): connection to remote cluster failed: ${NO_FOLDER}`,
+        `-  RemoteClusterConfiguration(alpha): connection to remote cluster failed: ${noFolder(data)}`,
+        `-  RemoteClusterConfiguration(zeta): connection to remote cluster failed: ${noFolder(data)}`,
       ),
     );
     expect(result.status).toBe(1);

@@ -14,13 +14,13 @@ import {
   selects,
   sortByFullName,
 } from "./independent-model.js";
-import { type CliResult, fedcalc, lines, NO_FOLDER, ROOT, remoteProblems } from "./run-cli.js";
+import { type CliResult, fedcalc, lines, noFolder, ROOT, remoteProblems } from "./run-cli.js";
 
 vi.setConfig({ testTimeout: 60_000 });
 
 const FOLDER = "examples/federation";
 const DATA = ["--data", FOLDER];
-const LAB = remoteProblems(`RemoteClusterConfiguration(lab): connection to remote cluster failed: ${NO_FOLDER}`);
+const LAB = remoteProblems(`RemoteClusterConfiguration(lab): connection to remote cluster failed: ${noFolder(FOLDER)}`);
 
 const resources = Object.fromEntries(
   ["hq", "east", "west"].map((cluster) => [cluster, readResourcesIndependently(join(ROOT, FOLDER, cluster))]),
@@ -64,7 +64,7 @@ describe.concurrent("examples/federation", () => {
       localCluster: "hq",
       remoteClusters: [
         { name: "east", status: "InSync", endpoints: endpoints.east!.length, profiles: profiles("east") },
-        { name: "lab", status: "ConnectionFailed", error: NO_FOLDER, endpoints: 0, profiles: 0 },
+        { name: "lab", status: "ConnectionFailed", error: noFolder(FOLDER), endpoints: 0, profiles: 0 },
         { name: "west", status: "InSync", endpoints: endpoints.west!.length, profiles: profiles("west") },
       ],
     });

@@ -27,14 +27,16 @@
  */
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { type CliResult, FIXTURES, fedcalc, lines, NO_FOLDER, remoteProblems } from "./run-cli.js";
+import { type CliResult, FIXTURES, fedcalc, lines, noFolder, remoteProblems } from "./run-cli.js";
 
 vi.setConfig({ testTimeout: 60_000 });
 
 const DATA = ["--data", `${FIXTURES}/two-clusters`];
 
 /** stderr of every successful command on this fixture: only the block for `gone`. */
-const GONE = remoteProblems(`RemoteClusterConfiguration(gone): connection to remote cluster failed: ${NO_FOLDER}`);
+const GONE = remoteProblems(
+  `RemoteClusterConfiguration(gone): connection to remote cluster failed: ${noFolder(`${FIXTURES}/two-clusters`)}`,
+);
 
 // The converted selectors (calicoq-format.md §0): a namespaced policy's own selector gets the
 // namespace clause unparenthesised; rule selectors are pinned as `(<ns clause>) && (<selector>)`;

@@ -6,12 +6,14 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { byteOrder, FIXTURES, fedcalc, lines, NO_FOLDER, remoteProblems } from "./run-cli.js";
+import { byteOrder, FIXTURES, fedcalc, lines, noFolder, remoteProblems } from "./run-cli.js";
 
 vi.setConfig({ testTimeout: 60_000 });
 
 const TWO_CLUSTERS = ["--data", `${FIXTURES}/two-clusters`];
-const GONE = remoteProblems(`RemoteClusterConfiguration(gone): connection to remote cluster failed: ${NO_FOLDER}`);
+const GONE = remoteProblems(
+  `RemoteClusterConfiguration(gone): connection to remote cluster failed: ${noFolder(`${FIXTURES}/two-clusters`)}`,
+);
 
 /** Felix's ID of the IP set of a selector (canonical form). */
 function selectorSetId(canonical: string): string {
@@ -109,7 +111,7 @@ describe.concurrent("status", () => {
         "",
         "REMOTE CLUSTER  STATUS            ENDPOINTS  PROFILES  ERROR",
         "east            InSync            3          1",
-        `gone            ConnectionFailed  0          0         ${NO_FOLDER}`,
+        `gone            ConnectionFailed  0          0         ${noFolder(`${FIXTURES}/two-clusters`)}`,
       ),
     );
     expect(result.stderr).toBe(GONE);
@@ -122,7 +124,13 @@ describe.concurrent("status", () => {
       localCluster: "local",
       remoteClusters: [
         { name: "east", status: "InSync", endpoints: 3, profiles: 1 },
-        { name: "gone", status: "ConnectionFailed", error: NO_FOLDER, endpoints: 0, profiles: 0 },
+        {
+          name: "gone",
+          status: "ConnectionFailed",
+          error: noFolder(`${FIXTURES}/two-clusters`),
+          endpoints: 0,
+          profiles: 0,
+        },
       ],
     });
     expect(result.stderr).toBe(GONE);

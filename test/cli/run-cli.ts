@@ -77,7 +77,9 @@ export function remoteProblems(...items: string[]): string {
 }
 
 /** The error text of a remote cluster that has no folder in the federation. */
-export const NO_FOLDER = "no data: the federation has no folder of this name";
+export function noFolder(data: string): string {
+  return `no data: ${data} has no folder of this name`;
+}
 
 /** A fresh temporary folder; {@link removeTempDirs} deletes them all. */
 const tempDirs: string[] = [];
