@@ -133,6 +133,15 @@ interface EndpointsObject {
   }[];
 }
 
+/** The parts of an EndpointSlice the text report names. */
+interface SliceObject {
+  readonly metadata: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  readonly addressType: string;
+  readonly endpoints: readonly unknown[];
+}
+
+const SOURCE_CLUSTER_LABEL = "multicluster.kubernetes.io/source-cluster";
+
 /** `services`: the Endpoints and EndpointSlices the federated-services controller would write, and why. */
 export function servicesReport(loaded: LoadedFederation, format: OutputFormat): Report {
   const controller = servicesController(loaded);
@@ -151,7 +160,7 @@ export function servicesReport(loaded: LoadedFederation, format: OutputFormat): 
   if (format !== "text") return { output: machineReadable({ services }, format), findings: notFederated };
 
   const text = [`Federated services of cluster ${loaded.localName}: ${services.length}`];
-  for (const { namespace, name, status, endpoints } of services) {
+  for (const { namespace, name, status, endpoints, endpointSlices } of services) {
     text.push("", `Service ${namespace}/${name}`, `  selector: ${status?.selector ?? ""}`);
     if (status?.federated !== true) {
       text.push(`  not federated: ${status?.reason ?? "unknown"}`);
@@ -174,6 +183,13 @@ export function servicesReport(loaded: LoadedFederation, format: OutputFormat): 
           text.push(`    ${a.ip}${target}${a.nodeName === undefined ? "" : ` on ${a.nodeName}`}${ready}`);
         }
       }
+    }
+    for (const slice of endpointSlices as SliceObject[]) {
+      const source = slice.metadata.labels[SOURCE_CLUSTER_LABEL] ?? "?";
+      const count = slice.endpoints.length;
+      text.push(
+        `  EndpointSlice ${slice.metadata.name}: ${source}, ${slice.addressType}, ${count} ${count === 1 ? "endpoint" : "endpoints"}`,
+      );
     }
     for (const dropped of status.droppedPorts) {
       const from = `${dropped.cluster === "" ? loaded.localName : dropped.cluster}/${dropped.name}`;

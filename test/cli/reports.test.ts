@@ -185,6 +185,7 @@ describe.concurrent("services", () => {
         "  ports http 8080/TCP:",
         "    10.2.0.5 pod east/cart-1 on e-node-1",
         "    10.2.0.6 pod east/cart-2 on e-node-2 (not ready)",
+        `  EndpointSlice ${sliceName("cart-fed", "east", "IPv4")}: east, IPv4, 2 endpoints`,
         "  dropped port metrics 9090/TCP of east/cart: the federated service declares no port of that name and protocol",
       ),
     );
