@@ -84,32 +84,42 @@ function rawIdentity(raw: unknown): { group: string; kind: string; namespace: st
   return { group: apiGroup(apiVersion), kind, namespace: typeof namespace === "string" ? namespace : "", name };
 }
 
+/**
+ * An engine key: `parts` joined by `|`, as one flat string. A template literal leaves V8 a tree
+ * of cons cells (32 bytes each) over its parts until something flattens it, and the engine keeps
+ * its keys as long as the objects live: an endpoint's key, from eight parts, cost about 300 bytes
+ * that way. `join` builds the flat string directly.
+ */
+function keyOf(...parts: string[]): string {
+  return parts.join("|");
+}
+
 /** The key `remove` looks raw keys up by: cluster, kind, namespace and name (no API group). */
 function rawNameKey(rawKey: string): string {
   const [cluster, , kind, namespace, name] = rawKey.split("|");
-  return `${cluster}|${kind}|${namespace}|${name}`;
+  return keyOf(cluster!, kind!, namespace!, name!);
 }
 
 /** A model object's identity within the engine. Item keys (endpoints, network sets) are also LabelIndex IDs. */
 function modelKey(resource: ModelResource): string {
   switch (resource.kind) {
     case "WorkloadEndpoint":
-      return `wep|${workloadEndpointId(resource)}`;
+      return keyOf("wep", workloadEndpointId(resource));
     case "HostEndpoint":
-      return `hep|${hostEndpointId(resource)}`;
+      return keyOf("hep", hostEndpointId(resource));
     case "NetworkSet":
-      return `netset|${resource.cluster}|${resource.namespace}|${resource.name}`;
+      return keyOf("netset", resource.cluster, resource.namespace, resource.name);
     case "Profile":
-      return `profile|${profileId(resource.cluster, resource.name)}`;
+      return keyOf("profile", profileId(resource.cluster, resource.name));
     case "Policy":
-      return `policy|${resource.cluster}|${resource.policyKind}|${resource.namespace}|${resource.name}`;
+      return keyOf("policy", resource.cluster, resource.policyKind, resource.namespace, resource.name);
     case "Tier":
     case "IPPool":
     case "Node":
     case "RemoteClusterConfiguration":
-      return `${resource.kind}|${resource.cluster}|${resource.name}`;
+      return keyOf(resource.kind, resource.cluster, resource.name);
     default:
-      return `${resource.kind}|${resource.cluster}|${resource.namespace}|${resource.name}`;
+      return keyOf(resource.kind, resource.cluster, resource.namespace, resource.name);
   }
 }
 
@@ -271,7 +281,7 @@ class Engine implements PolicyEngine {
     const diagnostics = converted.diagnostics;
     const resources = cluster === "" ? converted.resources : this.remoteContribution(converted.resources, diagnostics);
     if (identity === undefined) return diagnostics;
-    const rawKey = `${cluster}|${identity.group}|${identity.kind}|${identity.namespace}|${identity.name}`;
+    const rawKey = keyOf(cluster, identity.group, identity.kind, identity.namespace, identity.name);
     if (cluster !== "") this.registry.confirm(cluster, rawKey);
     const keys = resources.map(modelKey);
     // New objects first, then stale ones: a pod that moved node (a new key) never leaves its IP
