@@ -59,10 +59,10 @@ function memberProtocol(port: Protocol): string {
   return "tcp";
 }
 
-/** The members `source` gives `set` (assuming the selector matches). */
-function contribution(set: IpSet, source: MemberSource): string[] {
+/** The members `source` gives `set` (assuming the selector matches); read-only, it may be the source's own list. */
+function contribution(set: IpSet, source: MemberSource): readonly string[] {
   const namedPort = set.info.namedPort;
-  if (namedPort === undefined) return [...source.nets];
+  if (namedPort === undefined) return source.nets;
   const members: string[] = [];
   for (const port of source.ports) {
     if (port.name !== namedPort.name || !protocolMatches(namedPort.protocol, port.protocol)) continue;
