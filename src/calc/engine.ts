@@ -488,10 +488,19 @@ class Engine implements PolicyEngine {
     }
   }
 
-  /** Removes every object of a remote cluster. */
+  /**
+   * Removes every object of a remote cluster. Profiles go last: a profile removed before its
+   * endpoints would have each of them re-evaluated without its labels, just before it goes too.
+   */
   private dropCluster(cluster: string): void {
-    for (const rawKey of [...this.produced.keys()]) if (rawKey.startsWith(`${cluster}|`)) this.removeRaw(rawKey);
-    for (const [key, resource] of [...this.models]) if (resource.cluster === cluster) this.removeModelByKey(key);
+    const items: string[] = [];
+    const profiles: string[] = [];
+    for (const [key, resource] of this.models) {
+      if (resource.cluster === cluster) (resource.kind === "Profile" ? profiles : items).push(key);
+    }
+    for (const key of items) this.removeModelByKey(key);
+    for (const key of profiles) this.removeModelByKey(key);
+    for (const rawKey of [...this.produced.keys()]) if (rawKey.startsWith(`${cluster}|`)) this.forgetRaw(rawKey);
   }
 
   /** Adds the opt-in cluster label (see `PolicyEngineOptions.clusterLabel`). */
