@@ -40,6 +40,13 @@ export interface MemberSource {
   readonly ports: readonly NamedPort[];
 }
 
+/**
+ * What the calculator keeps of a source: only what members are made of. The labels live in the
+ * index, and the parent IDs (a fresh array, and a fresh `<cluster>/<profile>` string, for every
+ * remote endpoint) are needed only while the index takes them.
+ */
+type Contribution = Pick<MemberSource, "nets" | "ports">;
+
 interface IpSet {
   readonly info: IpSetInfo;
   readonly counts: RefCounts<string>;
@@ -60,7 +67,7 @@ function memberProtocol(port: Protocol): string {
 }
 
 /** The members `source` gives `set` (assuming the selector matches); read-only, it may be the source's own list. */
-function contribution(set: IpSet, source: MemberSource): readonly string[] {
+function contribution(set: IpSet, source: Contribution): readonly string[] {
   const namedPort = set.info.namedPort;
   if (namedPort === undefined) return source.nets;
   const members: string[] = [];
@@ -72,7 +79,7 @@ function contribution(set: IpSet, source: MemberSource): readonly string[] {
   return members;
 }
 
-function sameContribution(a: MemberSource, b: MemberSource): boolean {
+function sameContribution(a: Contribution, b: Contribution): boolean {
   return (
     a.nets.length === b.nets.length &&
     a.nets.every((net, i) => net === b.nets[i]) &&
@@ -87,11 +94,11 @@ function sameContribution(a: MemberSource, b: MemberSource): boolean {
 export class MemberCalculator {
   private readonly callbacks: MemberCallbacks;
   private readonly ipSets = new Map<string, IpSet>();
-  private readonly sources = new Map<string, MemberSource>();
+  private readonly sources = new Map<string, Contribution>();
   /** Matches between IP-set selectors and items. */
   readonly index: LabelIndex;
   /** While an item is being updated: its previous source (stopped matches remove what it gave before). */
-  private previous: { readonly id: string; readonly source: MemberSource } | undefined;
+  private previous: { readonly id: string; readonly source: Contribution } | undefined;
   /** While an item is being updated: sets it started matching (they already have its new contribution). */
   private readonly startedNow = new Set<string>();
 
@@ -128,7 +135,7 @@ export class MemberCalculator {
   /** Adds or replaces an endpoint or network set. */
   updateItem(id: string, source: MemberSource): void {
     const old = this.sources.get(id);
-    this.sources.set(id, source);
+    this.sources.set(id, { nets: source.nets, ports: source.ports });
     if (old === undefined) {
       this.index.updateItem(id, source.labels, source.parents);
       return;
@@ -173,13 +180,13 @@ export class MemberCalculator {
     return [...(this.ipSets.get(id)?.counts.keys() ?? [])];
   }
 
-  private add(set: IpSet, source: MemberSource): void {
+  private add(set: IpSet, source: Contribution): void {
     for (const member of contribution(set, source)) {
       if (set.counts.acquire(member)) this.callbacks.onMemberAdded(set.info.id, member);
     }
   }
 
-  private remove(set: IpSet, source: MemberSource): void {
+  private remove(set: IpSet, source: Contribution): void {
     for (const member of contribution(set, source)) {
       if (set.counts.release(member)) this.callbacks.onMemberRemoved(set.info.id, member);
     }
