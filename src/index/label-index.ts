@@ -71,33 +71,49 @@ interface IndexedSelector {
 
 /**
  * A collection kept in the smallest form for its size: none (undefined), one (the thing itself),
- * or a Set from two on. Most items match one or two selectors, and most label sets belong to
- * few items; a Set each (about 160 bytes) would cost more than the item. The things kept are
- * objects, never Sets themselves.
+ * an array of exactly its size up to `FEW` things, then a Set. Items match a handful of selectors
+ * (four or five IP sets in S6) and many label sets belong to few items: a Set of five costs about
+ * 240 bytes, an exact array 90, and arrays this short are quick to scan. Arrays are built with
+ * `concat`, which sizes them exactly (spread and `push` leave room to grow), and never changed in
+ * place, so iterating one is always safe. The things kept are plain objects, never arrays or Sets.
  */
-type Few<T extends object> = T | Set<T> | undefined;
+type Few<T extends object> = T | T[] | Set<T> | undefined;
+
+/** The most things a Few keeps in an array. */
+const FEW = 8;
 
 function each<T extends object>(few: Few<T>): Iterable<T> {
   if (few === undefined) return [];
-  return few instanceof Set ? few : [few];
+  return few instanceof Set || Array.isArray(few) ? few : [few];
 }
 
 function includes<T extends object>(few: Few<T>, thing: T): boolean {
-  return few instanceof Set ? few.has(thing) : few === thing;
+  if (few instanceof Set) return few.has(thing);
+  return Array.isArray(few) ? few.includes(thing) : few === thing;
 }
 
 function withOne<T extends object>(few: Few<T>, thing: T): Few<T> {
   if (few === undefined || few === thing) return thing;
   if (few instanceof Set) return few.add(thing);
-  return new Set([few, thing]);
+  if (!Array.isArray(few)) return [few, thing];
+  if (few.includes(thing)) return few;
+  return few.length < FEW ? few.concat([thing]) : new Set(few).add(thing);
 }
 
 function withoutOne<T extends object>(few: Few<T>, thing: T): Few<T> {
-  if (!(few instanceof Set)) return few === thing ? undefined : few;
-  few.delete(thing);
-  if (few.size > 1) return few;
-  const [last] = few;
-  return last;
+  if (few instanceof Set) {
+    few.delete(thing);
+    // Back to an array only at half the limit, so a collection at the limit does not flip-flop.
+    return few.size > FEW / 2 ? few : fewOf([...few]);
+  }
+  if (!Array.isArray(few)) return few === thing ? undefined : few;
+  const i = few.indexOf(thing);
+  return i < 0 ? few : fewOf(few.slice(0, i).concat(few.slice(i + 1)));
+}
+
+/** The smallest form of an array of at most `FEW` distinct things. */
+function fewOf<T extends object>(things: T[]): Few<T> {
+  return things.length > 1 ? things : things[0];
 }
 
 /** A selector is filed under one label with some values, under a label with any value, or not optimised. */
