@@ -130,14 +130,18 @@ function hostMember(net: string): string {
   return `${address}/${address.includes(":") ? 128 : 32}`;
 }
 
-/** An endpoint's addresses as members: a workload's nets, a host endpoint's expected IPs. */
-function endpointMembers(endpoint: WorkloadEndpoint | HostEndpoint): string[] {
+/**
+ * An endpoint's addresses as members: a workload's nets, a host endpoint's expected IPs. A
+ * workload's IPv4 nets that are already members (the usual `/32`s) are returned as they are:
+ * the members are kept for the endpoint's lifetime, and a copy would cost every endpoint an array.
+ */
+function endpointMembers(endpoint: WorkloadEndpoint | HostEndpoint): readonly string[] {
   if (endpoint.kind === "HostEndpoint") {
     return [...endpoint.expectedIPv4.map((ip) => `${ip}/32`), ...endpoint.expectedIPv6.map((ip) => `${ip}/128`)];
   }
-  return endpoint.ipv6Nets.length === 0
-    ? endpoint.ipv4Nets.map(hostMember)
-    : [...endpoint.ipv4Nets, ...endpoint.ipv6Nets].map(hostMember);
+  if (endpoint.ipv6Nets.length > 0) return [...endpoint.ipv4Nets, ...endpoint.ipv6Nets].map(hostMember);
+  const nets = endpoint.ipv4Nets;
+  return nets.every((net) => hostMember(net) === net) ? nets : nets.map(hostMember);
 }
 
 /** Profile IDs of an object's parents; the local cluster's are the names themselves (no copy). */
