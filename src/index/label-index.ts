@@ -56,7 +56,8 @@ interface Item {
   readonly id: string;
   /** Own labels, shared with every item that has equal ones. */
   labelSet: LabelSet;
-  parents: Parent[];
+  /** Parents in order, a list shared with every item that has the same ones (never changed in place). */
+  parents: readonly Parent[];
   /** Selectors the item matches (most items match one or two). */
   matches: Few<IndexedSelector>;
 }
@@ -346,6 +347,11 @@ export class LabelIndex {
   private readonly callbacks: LabelIndexCallbacks;
   private readonly items = new Map<string, Item>();
   private readonly parents = new Map<string, Parent>();
+  /**
+   * Parent lists by their IDs (as JSON), with how many items share each: a namespace's pods all
+   * have the same parents, and a list each would cost every item an array.
+   */
+  private readonly parentLists = new Map<string, { readonly parents: readonly Parent[]; users: number }>();
   private readonly selectors = new Map<string, IndexedSelector>();
   /** Items by their own labels, and parents by theirs: where a new selector's candidates come from. */
   private readonly labelSets = new LabelSets();
@@ -372,7 +378,7 @@ export class LabelIndex {
     ) {
       return;
     }
-    const parents = parentIds.map((parentId) => this.parentFor(parentId));
+    const parents = this.acquireParents(parentIds);
     if (existing === undefined) {
       const item: Item = { id, labelSet: this.labelSets.intern(labels), parents, matches: undefined };
       this.labelSets.adopt(item);
@@ -393,6 +399,7 @@ export class LabelIndex {
     // already holds, and a later definition of it would then reach no children.
     for (const parent of parents) parent.children.add(existing);
     for (const parent of oldParents) if (!parents.includes(parent)) this.releaseChild(parent, existing);
+    this.releaseParents(oldParents);
     this.reevaluate(existing);
   }
 
@@ -407,9 +414,29 @@ export class LabelIndex {
     this.items.delete(id);
     this.labelSets.release(item.labelSet, item);
     for (const parent of item.parents) this.releaseChild(parent, item);
+    this.releaseParents(item.parents);
   }
 
   // ---- parents ----------------------------------------------------------------------------
+
+  /** The shared list of the parents with these IDs, for one more item. */
+  private acquireParents(parentIds: readonly string[]): readonly Parent[] {
+    const key = JSON.stringify(parentIds);
+    let list = this.parentLists.get(key);
+    if (list === undefined) {
+      list = { parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
+      this.parentLists.set(key, list);
+    }
+    list.users++;
+    return list.parents;
+  }
+
+  /** One item fewer uses `parents`; the list is forgotten with its last user. */
+  private releaseParents(parents: readonly Parent[]): void {
+    const key = JSON.stringify(parents.map((parent) => parent.id));
+    const list = this.parentLists.get(key)!;
+    if (--list.users === 0) this.parentLists.delete(key);
+  }
 
   /** Adds or replaces a parent's labels; its children are re-evaluated. */
   updateParent(id: string, labels: LabelMap): void {
