@@ -41,11 +41,30 @@ export interface MemberSource {
 }
 
 /**
- * What the calculator keeps of a source: only what members are made of. The labels live in the
- * index, and the parent IDs (a fresh array, and a fresh `<cluster>/<profile>` string, for every
- * remote endpoint) are needed only while the index takes them.
+ * What the calculator keeps of a source: only what members are made of, and for a source with no
+ * named ports (most endpoints) just its nets, a list the source already holds, so keeping it costs
+ * no object. The labels live in the index, and the parent IDs (a fresh array, and a fresh
+ * `<cluster>/<profile>` string, for every remote endpoint) are needed only while the index takes them.
  */
-type Contribution = Pick<MemberSource, "nets" | "ports">;
+type Contribution = readonly string[] | Pick<MemberSource, "nets" | "ports">;
+
+const NO_PORTS: readonly NamedPort[] = [];
+
+function contributionOf(source: MemberSource): Contribution {
+  return source.ports.length === 0 ? source.nets : { nets: source.nets, ports: source.ports };
+}
+
+function netsOf(contribution: Contribution): readonly string[] {
+  return isNetsOnly(contribution) ? contribution : contribution.nets;
+}
+
+function portsOf(contribution: Contribution): readonly NamedPort[] {
+  return isNetsOnly(contribution) ? NO_PORTS : contribution.ports;
+}
+
+function isNetsOnly(contribution: Contribution): contribution is readonly string[] {
+  return Array.isArray(contribution);
+}
 
 interface IpSet {
   readonly info: IpSetInfo;
@@ -69,23 +88,28 @@ function memberProtocol(port: Protocol): string {
 /** The members `source` gives `set` (assuming the selector matches); read-only, it may be the source's own list. */
 function contribution(set: IpSet, source: Contribution): readonly string[] {
   const namedPort = set.info.namedPort;
-  if (namedPort === undefined) return source.nets;
+  const nets = netsOf(source);
+  if (namedPort === undefined) return nets;
   const members: string[] = [];
-  for (const port of source.ports) {
+  for (const port of portsOf(source)) {
     if (port.name !== namedPort.name || !protocolMatches(namedPort.protocol, port.protocol)) continue;
     const suffix = `,${memberProtocol(port.protocol)}:${port.port}`;
-    for (const net of source.nets) members.push(addressOf(net) + suffix);
+    for (const net of nets) members.push(addressOf(net) + suffix);
   }
   return members;
 }
 
 function sameContribution(a: Contribution, b: Contribution): boolean {
+  const aNets = netsOf(a);
+  const bNets = netsOf(b);
+  const aPorts = portsOf(a);
+  const bPorts = portsOf(b);
   return (
-    a.nets.length === b.nets.length &&
-    a.nets.every((net, i) => net === b.nets[i]) &&
-    a.ports.length === b.ports.length &&
-    a.ports.every(
-      (p, i) => p.name === b.ports[i]!.name && p.port === b.ports[i]!.port && p.protocol === b.ports[i]!.protocol,
+    aNets.length === bNets.length &&
+    aNets.every((net, i) => net === bNets[i]) &&
+    aPorts.length === bPorts.length &&
+    aPorts.every(
+      (p, i) => p.name === bPorts[i]!.name && p.port === bPorts[i]!.port && p.protocol === bPorts[i]!.protocol,
     )
   );
 }
@@ -135,7 +159,7 @@ export class MemberCalculator {
   /** Adds or replaces an endpoint or network set. */
   updateItem(id: string, source: MemberSource): void {
     const old = this.sources.get(id);
-    this.sources.set(id, { nets: source.nets, ports: source.ports });
+    this.sources.set(id, contributionOf(source));
     if (old === undefined) {
       this.index.updateItem(id, source.labels, source.parents);
       return;
