@@ -259,6 +259,21 @@ function expectedActivePolicies(policies: readonly Policy[], truth: readonly Tru
   }).length;
 }
 
+/**
+ * How many distinct own-label sets the endpoints have (the spec's identity dedupe ratio is
+ * endpoints per set), with the cluster label (what the engine sees) and without it.
+ */
+function distinctLabelSets(truth: readonly Truth[]): { withCluster: number; without: number } {
+  const canonical = (labels: LabelMap) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const withCluster = new Set<string>();
+  const without = new Set<string>();
+  for (const item of truth) {
+    without.add(canonical(item.labels));
+    withCluster.add(canonical({ ...item.labels, [CLUSTER_LABEL]: clusterName(item.cluster) }));
+  }
+  return { withCluster: withCluster.size, without: without.size };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Measuring
 // ---------------------------------------------------------------------------------------------
@@ -353,6 +368,12 @@ console.log(
     `${inputs.rawNamespaces.length} raw namespaces, ${inputs.endpoints.reduce((n, l) => n + l.length, 0)} model ` +
     `endpoints + ${inputs.rawPods.length} raw pods (${RAW_CLUSTER}); built in ${formatDuration(buildMs)}, ` +
     `inputs heap ${mib(heapInputs - heapBase)}`,
+);
+const labelSets = distinctLabelSets(inputs.truth);
+const dedupe = (sets: number) => `${sets} (${(TOTAL_ENDPOINTS / sets).toFixed(1)}:1)`;
+console.log(
+  `  distinct own-label sets (dedupe ratio, endpoints per set): ${dedupe(labelSets.withCluster)} with the cluster ` +
+    `label, ${dedupe(labelSets.without)} without`,
 );
 
 // Initial sync: RCCs, policies, profiles, endpoints, c9's raw resources, flush.

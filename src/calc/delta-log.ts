@@ -22,6 +22,16 @@ interface Change<T> {
   now: T | undefined;
 }
 
+/**
+ * A member's change within a batch, as bits rather than a Change object: an initial sync adds
+ * hundreds of thousands of members, and an object each was most of the log's garbage.
+ */
+type MemberChange = number;
+/** The member was in the set at the previous flush. */
+const WAS = 1;
+/** The member is in the set now. */
+const IS = 2;
+
 /** A policy's identity, without its content. */
 export function policyRef(policy: PolicyRef): PolicyRef {
   return { cluster: policy.cluster, policyKind: policy.policyKind, namespace: policy.namespace, name: policy.name };
@@ -48,7 +58,7 @@ function changed<T>(change: Change<T>): boolean {
 /** Accumulates one batch of transitions. */
 export class DeltaLog {
   private ipSets = new Map<string, Change<IpSetInfo>>();
-  private members = new Map<string, Map<string, Change<true>>>();
+  private members = new Map<string, Map<string, MemberChange>>();
   private policies = new Map<string, Change<ParsedPolicy>>();
   /** The identity of each policy touched, for reporting deactivations. */
   private policyRefs = new Map<string, PolicyRef>();
@@ -66,12 +76,15 @@ export class DeltaLog {
 
   /** A member joined an IP set. */
   memberAdded(ipSetId: string, member: string): void {
-    touch(this.membersOf(ipSetId), member, false).now = true;
+    const members = this.membersOf(ipSetId);
+    members.set(member, (members.get(member) ?? 0) | IS);
   }
 
   /** A member left an IP set. */
   memberRemoved(ipSetId: string, member: string): void {
-    touch(this.membersOf(ipSetId), member, true).now = undefined;
+    const members = this.membersOf(ipSetId);
+    const change = members.get(member);
+    members.set(member, change === undefined ? WAS : change & ~IS);
   }
 
   /** A policy became active (`previous` undefined) or, if it already was, was given again. */
@@ -124,8 +137,8 @@ export class DeltaLog {
       const added: string[] = [];
       const removed: string[] = [];
       for (const [member, change] of members) {
-        if (!change.before && change.now) added.push(member);
-        else if (change.before && !change.now) removed.push(member);
+        if (change === IS) added.push(member);
+        else if (change === WAS) removed.push(member);
       }
       // Members are ASCII (addresses, protocol names, ports), where UTF-16 order is byte order.
       if (added.length > 0) delta.membersAdded.set(id, added.sort());
@@ -153,7 +166,7 @@ export class DeltaLog {
     return delta;
   }
 
-  private membersOf(ipSetId: string): Map<string, Change<true>> {
+  private membersOf(ipSetId: string): Map<string, MemberChange> {
     return getOrCreate(this.members, ipSetId, () => new Map());
   }
 }

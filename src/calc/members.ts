@@ -40,6 +40,32 @@ export interface MemberSource {
   readonly ports: readonly NamedPort[];
 }
 
+/**
+ * What the calculator keeps of a source: only what members are made of, and for a source with no
+ * named ports (most endpoints) just its nets, a list the source already holds, so keeping it costs
+ * no object. The labels live in the index, and the parent IDs (a fresh array, and a fresh
+ * `<cluster>/<profile>` string, for every remote endpoint) are needed only while the index takes them.
+ */
+type Contribution = readonly string[] | Pick<MemberSource, "nets" | "ports">;
+
+const NO_PORTS: readonly NamedPort[] = [];
+
+function contributionOf(source: MemberSource): Contribution {
+  return source.ports.length === 0 ? source.nets : { nets: source.nets, ports: source.ports };
+}
+
+function netsOf(contribution: Contribution): readonly string[] {
+  return isNetsOnly(contribution) ? contribution : contribution.nets;
+}
+
+function portsOf(contribution: Contribution): readonly NamedPort[] {
+  return isNetsOnly(contribution) ? NO_PORTS : contribution.ports;
+}
+
+function isNetsOnly(contribution: Contribution): contribution is readonly string[] {
+  return Array.isArray(contribution);
+}
+
 interface IpSet {
   readonly info: IpSetInfo;
   readonly counts: RefCounts<string>;
@@ -59,26 +85,31 @@ function memberProtocol(port: Protocol): string {
   return "tcp";
 }
 
-/** The members `source` gives `set` (assuming the selector matches). */
-function contribution(set: IpSet, source: MemberSource): string[] {
+/** The members `source` gives `set` (assuming the selector matches); read-only, it may be the source's own list. */
+function contribution(set: IpSet, source: Contribution): readonly string[] {
   const namedPort = set.info.namedPort;
-  if (namedPort === undefined) return [...source.nets];
+  const nets = netsOf(source);
+  if (namedPort === undefined) return nets;
   const members: string[] = [];
-  for (const port of source.ports) {
+  for (const port of portsOf(source)) {
     if (port.name !== namedPort.name || !protocolMatches(namedPort.protocol, port.protocol)) continue;
     const suffix = `,${memberProtocol(port.protocol)}:${port.port}`;
-    for (const net of source.nets) members.push(addressOf(net) + suffix);
+    for (const net of nets) members.push(addressOf(net) + suffix);
   }
   return members;
 }
 
-function sameContribution(a: MemberSource, b: MemberSource): boolean {
+function sameContribution(a: Contribution, b: Contribution): boolean {
+  const aNets = netsOf(a);
+  const bNets = netsOf(b);
+  const aPorts = portsOf(a);
+  const bPorts = portsOf(b);
   return (
-    a.nets.length === b.nets.length &&
-    a.nets.every((net, i) => net === b.nets[i]) &&
-    a.ports.length === b.ports.length &&
-    a.ports.every(
-      (p, i) => p.name === b.ports[i]!.name && p.port === b.ports[i]!.port && p.protocol === b.ports[i]!.protocol,
+    aNets.length === bNets.length &&
+    aNets.every((net, i) => net === bNets[i]) &&
+    aPorts.length === bPorts.length &&
+    aPorts.every(
+      (p, i) => p.name === bPorts[i]!.name && p.port === bPorts[i]!.port && p.protocol === bPorts[i]!.protocol,
     )
   );
 }
@@ -87,11 +118,11 @@ function sameContribution(a: MemberSource, b: MemberSource): boolean {
 export class MemberCalculator {
   private readonly callbacks: MemberCallbacks;
   private readonly ipSets = new Map<string, IpSet>();
-  private readonly sources = new Map<string, MemberSource>();
+  private readonly sources = new Map<string, Contribution>();
   /** Matches between IP-set selectors and items. */
   readonly index: LabelIndex;
   /** While an item is being updated: its previous source (stopped matches remove what it gave before). */
-  private previous: { readonly id: string; readonly source: MemberSource } | undefined;
+  private previous: { readonly id: string; readonly source: Contribution } | undefined;
   /** While an item is being updated: sets it started matching (they already have its new contribution). */
   private readonly startedNow = new Set<string>();
 
@@ -128,7 +159,7 @@ export class MemberCalculator {
   /** Adds or replaces an endpoint or network set. */
   updateItem(id: string, source: MemberSource): void {
     const old = this.sources.get(id);
-    this.sources.set(id, source);
+    this.sources.set(id, contributionOf(source));
     if (old === undefined) {
       this.index.updateItem(id, source.labels, source.parents);
       return;
@@ -173,13 +204,13 @@ export class MemberCalculator {
     return [...(this.ipSets.get(id)?.counts.keys() ?? [])];
   }
 
-  private add(set: IpSet, source: MemberSource): void {
+  private add(set: IpSet, source: Contribution): void {
     for (const member of contribution(set, source)) {
       if (set.counts.acquire(member)) this.callbacks.onMemberAdded(set.info.id, member);
     }
   }
 
-  private remove(set: IpSet, source: MemberSource): void {
+  private remove(set: IpSet, source: Contribution): void {
     for (const member of contribution(set, source)) {
       if (set.counts.release(member)) this.callbacks.onMemberRemoved(set.info.id, member);
     }

@@ -15,6 +15,9 @@
  * 1. Items by label (own labels, and parents by their labels): a new selector only scans the items
  *    in the smallest bucket its label restrictions allow. `app == "web" && has(debug)` scans the
  *    items labelled `app=web` or those labelled `debug`, whichever set is smaller right now.
+ *    Own labels are hash-consed: items with equal labels (a deployment's pods, every tenant's
+ *    identical pods) share one LabelSet, and it is the label set that is filed under each of its
+ *    labels, so an item joining a known set touches one bucket, not one per label.
  * 2. Selectors by label, for item updates: each selector is filed under one bucket, a label with
  *    one of its allowed values (`app=web`) or a label with any value (`debug=*`); an updated item
  *    only evaluates the selectors filed under its own (label, value) pairs, plus selectors with no
@@ -51,13 +54,12 @@ interface Parent {
 
 interface Item {
   readonly id: string;
-  labels: LabelMap;
-  parents: Parent[];
-  /**
-   * Selectors the item matches: none, one (stored as is), or a Set from two on. Most items match
-   * one or two selectors, and a Set each would cost more than the rest of the item.
-   */
-  matches: Matches;
+  /** Own labels, shared with every item that has equal ones. */
+  labelSet: LabelSet;
+  /** Parents in order, a list shared with every item that has the same ones (never changed in place). */
+  parents: readonly Parent[];
+  /** Selectors the item matches (most items match one or two). */
+  matches: Few<IndexedSelector>;
 }
 
 interface IndexedSelector {
@@ -68,29 +70,51 @@ interface IndexedSelector {
   filing: Filing | undefined;
 }
 
-type Matches = IndexedSelector | Set<IndexedSelector> | undefined;
+/**
+ * A collection kept in the smallest form for its size: none (undefined), one (the thing itself),
+ * an array of exactly its size up to `FEW` things, then a Set. Items match a handful of selectors
+ * (four or five IP sets in S6) and many label sets belong to few items: a Set of five costs about
+ * 240 bytes, an exact array 90, and arrays this short are quick to scan. Arrays are built with
+ * `concat`, which sizes them exactly (spread and `push` leave room to grow), and never changed in
+ * place, so iterating one is always safe. The things kept are plain objects, never arrays or Sets.
+ */
+type Few<T extends object> = T | T[] | Set<T> | undefined;
 
-function matchesOf(matches: Matches): Iterable<IndexedSelector> {
-  if (matches === undefined) return [];
-  return matches instanceof Set ? matches : [matches];
+/** The most things a Few keeps in an array. */
+const FEW = 8;
+
+function each<T extends object>(few: Few<T>): Iterable<T> {
+  if (few === undefined) return [];
+  return few instanceof Set || Array.isArray(few) ? few : [few];
 }
 
-function hasMatch(matches: Matches, selector: IndexedSelector): boolean {
-  return matches instanceof Set ? matches.has(selector) : matches === selector;
+function includes<T extends object>(few: Few<T>, thing: T): boolean {
+  if (few instanceof Set) return few.has(thing);
+  return Array.isArray(few) ? few.includes(thing) : few === thing;
 }
 
-function withMatch(matches: Matches, selector: IndexedSelector): Matches {
-  if (matches === undefined) return selector;
-  if (matches instanceof Set) return matches.add(selector);
-  return new Set([matches, selector]);
+function withOne<T extends object>(few: Few<T>, thing: T): Few<T> {
+  if (few === undefined || few === thing) return thing;
+  if (few instanceof Set) return few.add(thing);
+  if (!Array.isArray(few)) return [few, thing];
+  if (few.includes(thing)) return few;
+  return few.length < FEW ? few.concat([thing]) : new Set(few).add(thing);
 }
 
-function withoutMatch(matches: Matches, selector: IndexedSelector): Matches {
-  if (!(matches instanceof Set)) return matches === selector ? undefined : matches;
-  matches.delete(selector);
-  if (matches.size > 1) return matches;
-  const [last] = matches;
-  return last;
+function withoutOne<T extends object>(few: Few<T>, thing: T): Few<T> {
+  if (few instanceof Set) {
+    few.delete(thing);
+    // Back to an array only at half the limit, so a collection at the limit does not flip-flop.
+    return few.size > FEW / 2 ? few : fewOf([...few]);
+  }
+  if (!Array.isArray(few)) return few === thing ? undefined : few;
+  const i = few.indexOf(thing);
+  return i < 0 ? few : fewOf(few.slice(0, i).concat(few.slice(i + 1)));
+}
+
+/** The smallest form of an array of at most `FEW` distinct things. */
+function fewOf<T extends object>(things: T[]): Few<T> {
+  return things.length > 1 ? things : things[0];
 }
 
 /** A selector is filed under one label with some values, under a label with any value, or not optimised. */
@@ -111,7 +135,7 @@ const hasOwn = Object.hasOwn;
  * Reads an item's effective labels. Made when needed rather than kept per item: an evaluation is
  * short, and a closure per item costs about 100 bytes across hundreds of thousands of endpoints.
  */
-function lookupOf({ labels, parents }: Item): LabelLookup {
+function lookupOf({ labelSet: { labels }, parents }: Item): LabelLookup {
   if (parents.length === 0) return (key) => (hasOwn(labels, key) ? labels[key] : undefined);
   return (key) => {
     if (hasOwn(labels, key)) return labels[key];
@@ -139,22 +163,9 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, member: V): void {
   if (set.size === 0) map.delete(key);
 }
 
-/** An index of things by (label, value), for labels given as plain objects. */
+/** An index of things (parents) by (label, value), for labels given as plain objects. */
 class LabelValueIndex<T> {
   private readonly byLabel = new Map<string, Map<string, Set<T>>>();
-
-  add(labels: LabelMap, thing: T): void {
-    for (const key of Object.keys(labels))
-      addTo(
-        getOrCreate(this.byLabel, key, () => new Map()),
-        labels[key]!,
-        thing,
-      );
-  }
-
-  remove(labels: LabelMap, thing: T): void {
-    for (const key of Object.keys(labels)) this.removeOne(key, labels[key]!, thing);
-  }
 
   /** Moves `thing` from `before` to `after`, touching only the labels that differ (a label flip is one move). */
   change(before: LabelMap, after: LabelMap, thing: T): void {
@@ -197,6 +208,123 @@ class LabelValueIndex<T> {
   }
 }
 
+/** A distinct set of own labels and the items that have it. */
+interface LabelSet {
+  readonly labels: LabelMap;
+  readonly hash: number;
+  /** The next label set with the same hash. */
+  next: LabelSet | undefined;
+  items: Few<Item>;
+  /** The buckets the set is filed in, one per label (in `Object.keys(labels)` order). */
+  readonly buckets: readonly LabelBucket[];
+}
+
+/** The label sets with one (label, value), and how many items they hold between them. */
+interface LabelBucket {
+  readonly sets: Set<LabelSet>;
+  items: number;
+}
+
+/** FNV-1a of one string, continuing from `hash`. */
+function fnv(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * A hash of a label map's content that ignores key order (a sum over its pairs), so equal maps
+ * built in different orders still share a label set.
+ */
+function hashLabels(labels: LabelMap): number {
+  let sum = 0;
+  for (const key of Object.keys(labels)) sum = (sum + fnv(fnv(0x811c9dc5, key) ^ 0xff, labels[key]!)) | 0;
+  return sum;
+}
+
+/**
+ * Items' own labels, hash-consed, filed by (label, value). The first map given for a content is
+ * kept and shared; later equal maps are dropped (labels are plain, immutable data).
+ */
+class LabelSets {
+  private readonly byHash = new Map<number, LabelSet>();
+  private readonly byLabel = new Map<string, Map<string, LabelBucket>>();
+
+  /** The label set equal to `labels`, created and filed if new; an item must then `adopt` it. */
+  intern(labels: LabelMap): LabelSet {
+    const hash = hashLabels(labels);
+    const first = this.byHash.get(hash);
+    for (let set = first; set !== undefined; set = set.next) if (sameLabels(set.labels, labels)) return set;
+    const buckets = Object.keys(labels).map((key) => {
+      const values = getOrCreate(this.byLabel, key, () => new Map<string, LabelBucket>());
+      return getOrCreate(values, labels[key]!, () => ({ sets: new Set<LabelSet>(), items: 0 }));
+    });
+    const set: LabelSet = { labels, hash, next: first, items: undefined, buckets };
+    for (const bucket of buckets) bucket.sets.add(set);
+    this.byHash.set(hash, set);
+    return set;
+  }
+
+  /** Counts `item` in its label set. */
+  adopt(item: Item): void {
+    const set = item.labelSet;
+    set.items = withOne(set.items, item);
+    for (const bucket of set.buckets) bucket.items++;
+  }
+
+  /** Removes `item` from `set` (its label set until now), unfiling the set when its last item leaves. */
+  release(set: LabelSet, item: Item): void {
+    set.items = withoutOne(set.items, item);
+    for (const bucket of set.buckets) bucket.items--;
+    if (set.items !== undefined) return;
+    Object.keys(set.labels).forEach((key, i) => {
+      const bucket = set.buckets[i]!;
+      bucket.sets.delete(set);
+      if (bucket.sets.size > 0) return;
+      const values = this.byLabel.get(key)!;
+      values.delete(set.labels[key]!);
+      if (values.size === 0) this.byLabel.delete(key);
+    });
+    this.unhash(set);
+  }
+
+  private unhash(set: LabelSet): void {
+    const first = this.byHash.get(set.hash);
+    if (first === set) {
+      if (set.next === undefined) this.byHash.delete(set.hash);
+      else this.byHash.set(set.hash, set.next);
+      return;
+    }
+    let before = first;
+    while (before !== undefined && before.next !== set) before = before.next;
+    if (before !== undefined) before.next = set.next;
+  }
+
+  /** Items with `label` set to one of `values`, or to anything when `values` is null. */
+  *items(label: string, values: readonly string[] | null): Generator<Item> {
+    for (const bucket of this.buckets(label, values)) for (const set of bucket.sets) yield* each(set.items);
+  }
+
+  /** How many items `items(label, values)` yields. */
+  count(label: string, values: readonly string[] | null): number {
+    let n = 0;
+    for (const bucket of this.buckets(label, values)) n += bucket.items;
+    return n;
+  }
+
+  private buckets(label: string, values: readonly string[] | null): Iterable<LabelBucket> {
+    const byValue = this.byLabel.get(label);
+    if (byValue === undefined) return [];
+    if (values === null) return byValue.values();
+    const buckets: LabelBucket[] = [];
+    for (const value of values) {
+      const bucket = byValue.get(value);
+      if (bucket !== undefined) buckets.push(bucket);
+    }
+    return buckets;
+  }
+}
+
 /** A usable restriction: the label must be present, with one of `values` (null: any value). */
 interface Requirement {
   readonly label: string;
@@ -219,9 +347,14 @@ export class LabelIndex {
   private readonly callbacks: LabelIndexCallbacks;
   private readonly items = new Map<string, Item>();
   private readonly parents = new Map<string, Parent>();
+  /**
+   * Parent lists by their IDs (as JSON), with how many items share each: a namespace's pods all
+   * have the same parents, and a list each would cost every item an array.
+   */
+  private readonly parentLists = new Map<string, { readonly parents: readonly Parent[]; users: number }>();
   private readonly selectors = new Map<string, IndexedSelector>();
   /** Items by their own labels, and parents by theirs: where a new selector's candidates come from. */
-  private readonly itemsByLabel = new LabelValueIndex<Item>();
+  private readonly labelSets = new LabelSets();
   private readonly parentsByLabel = new LabelValueIndex<Parent>();
   /** Selectors by the bucket they are filed under: where an updated item's candidates come from. */
   private readonly filed = new Map<string, SelectorBuckets>();
@@ -239,29 +372,34 @@ export class LabelIndex {
     const existing = this.items.get(id);
     if (
       existing !== undefined &&
-      sameLabels(existing.labels, labels) &&
+      (existing.labelSet.labels === labels || sameLabels(existing.labelSet.labels, labels)) &&
       existing.parents.length === parentIds.length &&
       existing.parents.every((p, i) => p.id === parentIds[i])
     ) {
       return;
     }
-    const parents = parentIds.map((parentId) => this.parentFor(parentId));
+    const parents = this.acquireParents(parentIds);
     if (existing === undefined) {
-      const item: Item = { id, labels, parents, matches: undefined };
+      const item: Item = { id, labelSet: this.labelSets.intern(labels), parents, matches: undefined };
+      this.labelSets.adopt(item);
       this.items.set(id, item);
-      this.itemsByLabel.add(labels, item);
       for (const parent of parents) parent.children.add(item);
       this.reevaluate(item);
       return;
     }
-    this.itemsByLabel.change(existing.labels, labels, existing);
+    const oldLabelSet = existing.labelSet;
+    existing.labelSet = this.labelSets.intern(labels);
+    if (existing.labelSet !== oldLabelSet) {
+      this.labelSets.adopt(existing);
+      this.labelSets.release(oldLabelSet, existing);
+    }
     const oldParents = existing.parents;
-    existing.labels = labels;
     existing.parents = parents;
     // Adopt before releasing: releasing first could drop a still-undefined parent that `parents`
     // already holds, and a later definition of it would then reach no children.
     for (const parent of parents) parent.children.add(existing);
     for (const parent of oldParents) if (!parents.includes(parent)) this.releaseChild(parent, existing);
+    this.releaseParents(oldParents);
     this.reevaluate(existing);
   }
 
@@ -269,16 +407,36 @@ export class LabelIndex {
   deleteItem(id: string): void {
     const item = this.items.get(id);
     if (item === undefined) return;
-    for (const selector of matchesOf(item.matches)) {
+    for (const selector of each(item.matches)) {
       selector.matches.delete(item);
       this.callbacks.onMatchStopped(selector.id, id);
     }
     this.items.delete(id);
-    this.itemsByLabel.remove(item.labels, item);
+    this.labelSets.release(item.labelSet, item);
     for (const parent of item.parents) this.releaseChild(parent, item);
+    this.releaseParents(item.parents);
   }
 
   // ---- parents ----------------------------------------------------------------------------
+
+  /** The shared list of the parents with these IDs, for one more item. */
+  private acquireParents(parentIds: readonly string[]): readonly Parent[] {
+    const key = JSON.stringify(parentIds);
+    let list = this.parentLists.get(key);
+    if (list === undefined) {
+      list = { parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
+      this.parentLists.set(key, list);
+    }
+    list.users++;
+    return list.parents;
+  }
+
+  /** One item fewer uses `parents`; the list is forgotten with its last user. */
+  private releaseParents(parents: readonly Parent[]): void {
+    const key = JSON.stringify(parents.map((parent) => parent.id));
+    const list = this.parentLists.get(key)!;
+    if (--list.users === 0) this.parentLists.delete(key);
+  }
 
   /** Adds or replaces a parent's labels; its children are re-evaluated. */
   updateParent(id: string, labels: LabelMap): void {
@@ -345,7 +503,7 @@ export class LabelIndex {
     this.selectors.delete(id);
     this.unfile(indexed);
     for (const item of indexed.matches) {
-      item.matches = withoutMatch(item.matches, indexed);
+      item.matches = withoutOne(item.matches, indexed);
       this.callbacks.onMatchStopped(id, item.id);
     }
   }
@@ -359,7 +517,7 @@ export class LabelIndex {
 
   /** IDs of the registered selectors an item matches. */
   selectorsMatching(itemId: string): string[] {
-    return [...matchesOf(this.items.get(itemId)?.matches)].map((selector) => selector.id);
+    return [...each(this.items.get(itemId)?.matches)].map((selector) => selector.id);
   }
 
   /** IDs of the items an unregistered selector would match (uses the same candidate search). */
@@ -381,13 +539,13 @@ export class LabelIndex {
 
   private start(selector: IndexedSelector, item: Item): void {
     selector.matches.add(item);
-    item.matches = withMatch(item.matches, selector);
+    item.matches = withOne(item.matches, selector);
     this.callbacks.onMatchStarted(selector.id, item.id);
   }
 
   private stop(selector: IndexedSelector, item: Item): void {
     selector.matches.delete(item);
-    item.matches = withoutMatch(item.matches, selector);
+    item.matches = withoutOne(item.matches, selector);
     this.callbacks.onMatchStopped(selector.id, item.id);
   }
 
@@ -401,14 +559,15 @@ export class LabelIndex {
       const byValue = buckets.byValue.get(value);
       if (byValue !== undefined) for (const s of byValue) candidates.add(s);
     };
-    for (const key of Object.keys(item.labels)) addFiled(key, item.labels[key]!);
+    const { labels } = item.labelSet;
+    for (const key of Object.keys(labels)) addFiled(key, labels[key]!);
     for (const parent of item.parents) for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
-    const before = [...matchesOf(item.matches)];
+    const before = [...each(item.matches)];
     for (const selector of before) candidates.add(selector);
     const lookup = lookupOf(item);
     for (const selector of candidates) {
       const matches = selector.selector.matchesWith(lookup);
-      const matched = hasMatch(item.matches, selector);
+      const matched = includes(item.matches, selector);
       if (matches && !matched) this.start(selector, item);
       else if (!matches && matched) this.stop(selector, item);
     }
@@ -427,7 +586,7 @@ export class LabelIndex {
     }
     if (best === undefined) return this.items.values();
     if (bestCount === 0) return [];
-    const found = new Set<Item>(this.itemsByLabel.with(best.label, best.values));
+    const found = new Set<Item>(this.labelSets.items(best.label, best.values));
     for (const parent of this.parentsByLabel.with(best.label, best.values))
       for (const child of parent.children) found.add(child);
     return found;
@@ -435,7 +594,7 @@ export class LabelIndex {
 
   /** Items whose effective labels may meet `requirement` (own label, or inherited from a parent). */
   private itemCount(requirement: Requirement): number {
-    let n = this.itemsByLabel.count(requirement.label, requirement.values);
+    let n = this.labelSets.count(requirement.label, requirement.values);
     for (const parent of this.parentsByLabel.with(requirement.label, requirement.values)) n += parent.children.size;
     return n;
   }
