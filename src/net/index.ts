@@ -45,11 +45,16 @@ export function parseIp(text: string): { readonly family: 4 | 6; readonly addres
   return address === undefined ? undefined : { family: address.kind() === "ipv4" ? 4 : 6, address: address.toString() };
 }
 
+/** A bare IPv4 address as Go prints it: four decimal parts 0–255 without leading zeros. */
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /**
  * Parses `address/prefix`, or a bare address as a host network (/32 or /128), as Calico's
  * `ParseCIDROrIP` does. Returns `undefined` for anything else.
  */
 export function parseCidrOrIp(text: string): ParsedCidr | undefined {
+  // The common case, a pod's IP, is already in canonical form: skip ipaddr's parse and print.
+  if (CANONICAL_IPV4.test(text)) return { family: 4, address: text, prefixLength: 32, cidr: `${text}/32` };
   const slash = text.indexOf("/");
   const address = slash === -1 ? parseBareAddress(text) : parseAddress(text.slice(0, slash));
   if (address === undefined) return undefined;
