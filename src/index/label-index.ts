@@ -404,7 +404,7 @@ export class LabelIndex {
       this.items.set(id, item);
       for (const parent of parents) parent.children.add(item);
       if (twin === undefined) this.reevaluate(item);
-      else for (const selector of each(twin.matches)) this.start(selector, item);
+      else this.startAll(twin.matches, item);
       return;
     }
     const oldLabelSet = existing.labelSet;
@@ -561,6 +561,18 @@ export class LabelIndex {
     selector.matches.add(item);
     item.matches = withOne(item.matches, selector);
     this.callbacks.onMatchStarted(selector.id, item.id);
+  }
+
+  /**
+   * Starts a new item's matches with `matches`, a twin's: an array is shared (Few arrays are never
+   * changed in place), so identical pods cost one list, not one each.
+   */
+  private startAll(matches: Few<IndexedSelector>, item: Item): void {
+    item.matches = matches instanceof Set ? new Set(matches) : matches;
+    for (const selector of each(matches)) {
+      selector.matches.add(item);
+      this.callbacks.onMatchStarted(selector.id, item.id);
+    }
   }
 
   private stop(selector: IndexedSelector, item: Item): void {
