@@ -44,7 +44,6 @@ import {
 } from "../model/index.js";
 import { addressOf } from "../net/index.js";
 import { compareByUtf8, type LabelLookup, normaliseSelector, parseSelector } from "../selector/index.js";
-import { getOrCreate } from "../util/get-or-create.js";
 import { ActiveRulesCalculator } from "./active-rules.js";
 import { DeltaLog, policyRef } from "./delta-log.js";
 import { MemberCalculator, type MemberSource } from "./members.js";
@@ -193,8 +192,12 @@ class Engine implements PolicyEngine {
   private readonly models = new Map<string, ModelResource>();
   /** Model keys each raw resource produced, by raw key. */
   private readonly produced = new Map<string, readonly string[]>();
-  /** Raw keys by cluster, kind, namespace and name (without API group), for `remove`. */
-  private readonly rawKeysByName = new Map<string, Set<string>>();
+  /**
+   * Raw keys by cluster, kind, namespace and name (without API group), for `remove`. A name almost
+   * always has one raw key, kept as the string itself (which `produced` already holds); a Set only
+   * when API groups differ: a Set per raw pod cost a remote cluster's endpoints about 100 bytes each.
+   */
+  private readonly rawKeysByName = new Map<string, string | Set<string>>();
   /** Endpoints fed to the active-rules calculator (local, on this node). */
   private readonly localEndpoints = new Set<string>();
   /** Network sets' model keys by the ID queries report (endpoint keys are derived from their IDs). */
@@ -320,7 +323,11 @@ class Engine implements PolicyEngine {
     }
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
-      getOrCreate(this.rawKeysByName, rawNameKey(rawKey), () => new Set<string>()).add(rawKey);
+      const byName = rawNameKey(rawKey);
+      const held = this.rawKeysByName.get(byName);
+      if (held === undefined) this.rawKeysByName.set(byName, rawKey);
+      else if (held instanceof Set) held.add(rawKey);
+      else if (held !== rawKey) this.rawKeysByName.set(byName, new Set([held, rawKey]));
     } else {
       this.forgetRaw(rawKey);
     }
@@ -368,7 +375,8 @@ class Engine implements PolicyEngine {
     const cluster = options.cluster ?? "";
     const byName = `${cluster}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}`;
     const group = ref.apiVersion === undefined ? undefined : apiGroup(ref.apiVersion);
-    for (const rawKey of [...(this.rawKeysByName.get(byName) ?? [])]) {
+    const held = this.rawKeysByName.get(byName);
+    for (const rawKey of held === undefined ? [] : typeof held === "string" ? [held] : [...held]) {
       if (group !== undefined && rawKey.split("|")[1] !== group) continue;
       this.removeRaw(rawKey);
     }
@@ -483,9 +491,12 @@ class Engine implements PolicyEngine {
   private forgetRaw(rawKey: string): void {
     this.produced.delete(rawKey);
     const byName = rawNameKey(rawKey);
-    const rawKeys = this.rawKeysByName.get(byName);
-    rawKeys?.delete(rawKey);
-    if (rawKeys?.size === 0) this.rawKeysByName.delete(byName);
+    const held = this.rawKeysByName.get(byName);
+    if (held === rawKey) this.rawKeysByName.delete(byName);
+    else if (held instanceof Set) {
+      held.delete(rawKey);
+      if (held.size === 1) this.rawKeysByName.set(byName, [...held][0]!);
+    }
   }
 
   // ---- federation -------------------------------------------------------------------------
