@@ -177,6 +177,16 @@ function displayId(resource: ModelResource): string | undefined {
   }
 }
 
+/** The cluster, kind, namespace and name a diagnostic about a model object names. */
+function diagnosticSubject(resource: ModelResource): Pick<Diagnostic, "cluster" | "kind" | "namespace" | "name"> {
+  return {
+    cluster: resource.cluster,
+    kind: resource.kind,
+    ...("name" in resource ? { name: resource.name } : {}),
+    ...("namespace" in resource && resource.namespace !== "" ? { namespace: resource.namespace } : {}),
+  };
+}
+
 /** What a remote cluster contributes: endpoint identity only (federation.md A.2). */
 const REMOTE_KINDS: ReadonlySet<ModelResource["kind"]> = new Set(["WorkloadEndpoint", "HostEndpoint", "Profile"]);
 /** Remote kinds that would change policy if they federated: ignoring them gets a warning. */
@@ -338,12 +348,6 @@ class Engine implements PolicyEngine {
   private remoteContribution(resources: readonly ModelResource[], diagnostics: Diagnostic[]): ModelResource[] {
     const kept: ModelResource[] = [];
     for (const resource of resources) {
-      const where = {
-        cluster: resource.cluster,
-        kind: resource.kind,
-        ...("name" in resource ? { name: resource.name } : {}),
-        ...("namespace" in resource && resource.namespace !== "" ? { namespace: resource.namespace } : {}),
-      };
       if (!REMOTE_KINDS.has(resource.kind)) {
         // Only what a reader could expect to federate is worth a word; Services, Nodes, pools
         // and the like in a remote cluster's dump serve other components (services, preflight).
@@ -351,7 +355,7 @@ class Engine implements PolicyEngine {
         diagnostics.push({
           severity: "warning",
           message: `a remote cluster's ${resource.kind} objects are not federated (only endpoints and profile labels are); ignored`,
-          ...where,
+          ...diagnosticSubject(resource),
         });
       } else if (resource.kind === "Profile") {
         // Namespaces always convert with allow-all rules; only a Calico Profile's own rules are worth a word.
@@ -360,7 +364,7 @@ class Engine implements PolicyEngine {
           diagnostics.push({
             severity: "warning",
             message: "a remote profile's rules never apply here; only its labels are used",
-            ...where,
+            ...diagnosticSubject(resource),
           });
         }
         kept.push({ ...resource, ingress: [], egress: [] });
