@@ -12,7 +12,6 @@ import {
   compareByUtf8,
   type EndpointMatch,
   type HostEndpoint,
-  hostEndpointId,
   type Policy,
   type PolicyRef,
   profileId,
@@ -20,9 +19,8 @@ import {
   type RuleMatch,
   type Tier,
   type WorkloadEndpoint,
-  workloadEndpointId,
 } from "../index.js";
-import { type LoadedFederation, localPolicies } from "./data.js";
+import { endpointModels, type LoadedFederation, localPolicies } from "./data.js";
 import { InputError } from "./federation.js";
 import { goFloat, lines, machineReadable, type OutputFormat } from "./output.js";
 
@@ -351,18 +349,6 @@ function describeEndpoints(
 
 function refKey(policy: PolicyRef): string {
   return `${policy.policyKind}|${policy.namespace}|${policy.name}`;
-}
-
-/** Every endpoint model by the ID queries report. */
-function endpointModels(loaded: LoadedFederation): Map<string, Endpoint> {
-  const models = new Map<string, Endpoint>();
-  for (const resources of loaded.models.values()) {
-    for (const model of resources) {
-      if (model.kind === "WorkloadEndpoint") models.set(workloadEndpointId(model), model);
-      else if (model.kind === "HostEndpoint") models.set(hostEndpointId(model), model);
-    }
-  }
-  return models;
 }
 
 function describeEndpoint(

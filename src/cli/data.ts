@@ -5,15 +5,18 @@
  * Knows how to feed the library; knows nothing about command output.
  */
 import {
-  convertResource,
   createFederatedServicesController,
   createPolicyEngine,
   type Diagnostic,
   type FederatedServicesController,
+  type HostEndpoint,
+  hostEndpointId,
   type ModelResource,
   type Policy,
   type PolicyEngine,
   type Tier,
+  type WorkloadEndpoint,
+  workloadEndpointId,
 } from "../index.js";
 import { type Federation, feed, modelsByCluster, readFederation } from "./federation.js";
 
@@ -31,7 +34,10 @@ export interface LoadedFederation {
   /** The local cluster's name. */
   readonly localName: string;
   readonly engine: PolicyEngine;
-  /** Model objects by cluster name (the local one under its own name). */
+  /**
+   * Model objects by cluster name (the local one under its own name), converted on first use:
+   * `eval`, `ipsets` and `status` need only the engine.
+   */
   readonly models: ReadonlyMap<string, readonly ModelResource[]>;
   /** Problems in the data, each naming file and document. */
   readonly diagnostics: readonly Diagnostic[];
@@ -42,8 +48,34 @@ export function loadFederation(options: DataOptions, node?: string): LoadedFeder
   const federation = readFederation(options.data, options.cluster, options.stdin);
   const engine = createPolicyEngine(node === undefined ? {} : { node });
   const diagnostics = feed(federation, engine);
-  const models = modelsByCluster(federation, (raw, cluster) => convertResource(raw, { cluster }).resources);
-  return { federation, localName: federation.local.name, engine, models, diagnostics };
+  let models: ReadonlyMap<string, readonly ModelResource[]> | undefined;
+  return {
+    federation,
+    localName: federation.local.name,
+    engine,
+    diagnostics,
+    get models() {
+      models ??= modelsByCluster(federation);
+      return models;
+    },
+  };
+}
+
+/** A cluster's name as reports print it: the local cluster (`""` in the model) by its own name. */
+export function clusterName(loaded: LoadedFederation, cluster: string): string {
+  return cluster === "" ? loaded.localName : cluster;
+}
+
+/** Every endpoint model of every cluster, by the ID queries report. */
+export function endpointModels(loaded: LoadedFederation): Map<string, WorkloadEndpoint | HostEndpoint> {
+  const endpoints = new Map<string, WorkloadEndpoint | HostEndpoint>();
+  for (const resources of loaded.models.values()) {
+    for (const model of resources) {
+      if (model.kind === "WorkloadEndpoint") endpoints.set(workloadEndpointId(model), model);
+      else if (model.kind === "HostEndpoint") endpoints.set(hostEndpointId(model), model);
+    }
+  }
+  return endpoints;
 }
 
 /** Feeds the same federation to a federated-services controller (whose diagnostics the engine already gave). */

@@ -218,16 +218,13 @@ export function feed(federation: Federation, sink: FederationSink): Diagnostic[]
 }
 
 /** Each cluster's data converted to model objects, keyed by cluster name (for preflight). */
-export function modelsByCluster(
-  federation: Federation,
-  convert: (raw: unknown, cluster: string) => readonly ModelResource[],
-): Map<string, ModelResource[]> {
+export function modelsByCluster(federation: Federation): Map<string, ModelResource[]> {
   const result = new Map<string, ModelResource[]>();
   for (const data of [federation.local, ...federation.others.values()]) {
     const cluster = data === federation.local ? "" : data.name;
     result.set(
       data.name,
-      data.items.flatMap(({ raw }) => convert(raw, cluster)),
+      data.items.flatMap(({ raw }) => convertResource(raw, { cluster }).resources),
     );
   }
   return result;

@@ -8,24 +8,20 @@ import {
   compareByUtf8,
   type EndpointMatch,
   explainSelector,
-  type HostEndpoint,
-  hostEndpointId,
   type IpSetInfo,
-  type ModelResource,
   type ParsedEntity,
   type ParsedRule,
   type PreflightFinding,
   parseSelector,
   preflight,
+  profileId,
   type RemoteClusterInfo,
   SERVICE_SELECTOR_ANNOTATION,
   type SelectorExplanation,
   type Service,
-  type WorkloadEndpoint,
-  workloadEndpointId,
 } from "../index.js";
 import { policyName } from "./calicoq.js";
-import { type LoadedFederation, servicesController } from "./data.js";
+import { clusterName, endpointModels, type LoadedFederation, servicesController } from "./data.js";
 import { InputError } from "./federation.js";
 import { lines, machineReadable, type OutputFormat } from "./output.js";
 
@@ -166,7 +162,7 @@ export function servicesReport(loaded: LoadedFederation, format: OutputFormat): 
       text.push(`  not federated: ${status?.reason ?? "unknown"}`);
       continue;
     }
-    const backing = status.backingServices.map((b) => `${b.cluster === "" ? loaded.localName : b.cluster}/${b.name}`);
+    const backing = status.backingServices.map((b) => `${clusterName(loaded, b.cluster)}/${b.name}`);
     text.push(`  backed by: ${backing.length > 0 ? backing.join(", ") : "(no matching Services)"}`);
     let lastPorts = "";
     for (const subset of (endpoints as EndpointsObject | undefined)?.subsets ?? []) {
@@ -192,7 +188,7 @@ export function servicesReport(loaded: LoadedFederation, format: OutputFormat): 
       );
     }
     for (const dropped of status.droppedPorts) {
-      const from = `${dropped.cluster === "" ? loaded.localName : dropped.cluster}/${dropped.name}`;
+      const from = `${clusterName(loaded, dropped.cluster)}/${dropped.name}`;
       text.push(
         `  dropped port ${dropped.port.name || "(unnamed)"} ${dropped.port.port}/${dropped.port.protocol} of ${from}: the federated service declares no port of that name and protocol`,
       );
@@ -205,7 +201,7 @@ export function servicesReport(loaded: LoadedFederation, format: OutputFormat): 
 
 /** `check`: the federation preflight report; findings of severity error make the exit code 1. */
 export function checkReport(loaded: LoadedFederation, format: OutputFormat): Report {
-  const findings: PreflightFinding[] = preflight(loaded.models as ReadonlyMap<string, readonly ModelResource[]>, {
+  const findings: PreflightFinding[] = preflight(loaded.models, {
     localCluster: loaded.localName,
   });
   const errors = findings.filter((f) => f.severity === "error").length;
@@ -278,19 +274,16 @@ function findEndpoint(loaded: LoadedFederation, wanted: string): EndpointMatch {
 
 /** Where each label of an endpoint comes from: the endpoint itself, then its profiles in order. */
 function labelSources(loaded: LoadedFederation, match: EndpointMatch) {
-  const clusterName = match.cluster === "" ? loaded.localName : match.cluster;
-  const models = loaded.models.get(clusterName) ?? [];
-  const endpoint = models.find(
-    (m): m is WorkloadEndpoint | HostEndpoint =>
-      (m.kind === "WorkloadEndpoint" && workloadEndpointId(m) === match.id) ||
-      (m.kind === "HostEndpoint" && hostEndpointId(m) === match.id),
-  );
+  const endpoint = endpointModels(loaded).get(match.id);
   if (endpoint === undefined) return [];
+  const models = loaded.models.get(clusterName(loaded, match.cluster)) ?? [];
   const sources = [{ source: match.kind === "HostEndpoint" ? "host endpoint" : "endpoint", labels: endpoint.labels }];
   for (const name of endpoint.profiles) {
     const profile = models.find((m) => m.kind === "Profile" && m.name === name);
-    const id = match.cluster === "" ? name : `${match.cluster}/${name}`;
-    sources.push({ source: `profile ${id}`, labels: profile?.kind === "Profile" ? profile.labels : {} });
+    sources.push({
+      source: `profile ${profileId(match.cluster, name)}`,
+      labels: profile?.kind === "Profile" ? profile.labels : {},
+    });
   }
   return sources;
 }
@@ -340,7 +333,7 @@ export function explainReport(
   }
   const text = [
     `Selector: ${selector.toString()}`,
-    `Endpoint: ${match.kind === "HostEndpoint" ? "Host" : "Workload"} endpoint ${match.id} (cluster ${match.cluster === "" ? loaded.localName : match.cluster})`,
+    `Endpoint: ${match.kind === "HostEndpoint" ? "Host" : "Workload"} endpoint ${match.id} (cluster ${clusterName(loaded, match.cluster)})`,
     `Result:   ${explanation.matched ? "matches" : "does not match"}`,
     "",
     "Labels (the endpoint's own first, then its profiles' in order; the first source of a label wins):",
