@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { sliceName } from "../federation/services-oracle.js";
 import { byteOrder, FIXTURES, fedcalc, lines, noFolder, remoteProblems } from "./run-cli.js";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -162,16 +163,6 @@ describe.concurrent("check", () => {
 
 describe.concurrent("services", () => {
   const SERVICES = ["--data", `${FIXTURES}/services`];
-
-  /** The EndpointSlice name fedcalc documents: `<service>-<FNV-1a of "<service>|<source cluster>|<family>|<n>">`. */
-  function sliceName(service: string, source: string, family: "IPv4" | "IPv6", n = 0): string {
-    let hash = 0x811c9dc5;
-    for (const c of `${service}|${source}|${family}|${n}`) {
-      hash ^= c.charCodeAt(0);
-      hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    return `${service}-${hash.toString(16).padStart(8, "0")}`;
-  }
 
   it("text: the federated Service backed by east's cart (ready and not-ready pods, targetRefs renamed), metrics dropped; exit 0", async () => {
     const result = await fedcalc(["services", ...SERVICES]);

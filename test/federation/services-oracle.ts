@@ -336,3 +336,16 @@ export class ServicesOracle {
     return result;
   }
 }
+
+/**
+ * The documented slice name: `<service>-<FNV-1a of "<service>|<source cluster>|<family>|<n>">`,
+ * computed here independently of the controller.
+ */
+export function sliceName(service: string, source: string, family: "IPv4" | "IPv6", n = 0): string {
+  let hash = 0x811c9dc5;
+  for (const c of `${service}|${source}|${family}|${n}`) {
+    hash ^= c.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${service}-${hash.toString(16).padStart(8, "0")}`;
+}

@@ -17,21 +17,8 @@ import {
   type FederatedServicesController,
   type FederatedServicesOptions,
 } from "../../src/federation/index.js";
+import { ANNOTATION, sliceName } from "./services-oracle.js";
 
-/**
- * The documented slice name: `<service>-<FNV-1a of "<service>|<source cluster>|<family>|<n>">`,
- * computed here independently of the controller.
- */
-function sliceName(service: string, source: string, family: "IPv4" | "IPv6", n = 0): string {
-  let hash = 0x811c9dc5;
-  for (const c of `${service}|${source}|${family}|${n}`) {
-    hash ^= c.charCodeAt(0);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return `${service}-${hash.toString(16).padStart(8, "0")}`;
-}
-
-const ANNOTATION = "federation.tigera.io/serviceSelector";
 const SELECTOR = 'run == "my-app"';
 const EAST = { cluster: "east" } as const;
 const SOUTH = { cluster: "south" } as const;
