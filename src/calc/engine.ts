@@ -220,22 +220,17 @@ class Engine implements PolicyEngine {
   private readonly registry: RemoteClusterRegistry;
   /** Local RemoteClusterConfigurations as last seen, to tell a change of connection details. */
   private readonly rccs = new Map<string, RemoteClusterConfiguration>();
-  /**
-   * Which endpoints (by ID, with their cluster) hold each address, to spot clashes across
-   * clusters. Kept only once a remote cluster is declared: a clash needs two clusters, and a
-   * single-cluster engine should not pay for it.
-   */
-  private addressOwners: Map<string, string | Set<string>> | undefined;
   /** Diagnostics raised while applying model objects, collected by `upsert`. */
   private pending: Diagnostic[] = [];
   private readonly parsedProfiles = new Map<string, ParsedProfile>();
   /**
-   * IP sets activated in this batch that were not active at the previous flush. Their members go
-   * into the delta at flush as the calculator then holds them, instead of through the log one by
-   * one: an initial sync adds every member of every set, and the log's entry per member, kept
-   * until flush, was a tenth of S6's sync time.
+   * IP sets activated in this batch that were not active at the previous flush, with the members
+   * reported for each so far: they go into the delta at flush as they are, instead of through the
+   * log one by one (an initial sync adds every member of every set, and the log's entry per
+   * member, kept until flush, was a tenth of S6's sync time). `null` once a member left one in
+   * this batch: its members are then read from the calculator at flush.
    */
-  private readonly newIpSets = new Set<string>();
+  private readonly newIpSets = new Map<string, string[] | null>();
   /** IP sets active at the previous flush and deactivated in this batch: activating one again is no new set. */
   private readonly droppedIpSets = new Set<string>();
 
@@ -246,16 +241,19 @@ class Engine implements PolicyEngine {
     this.registry = new RemoteClusterRegistry(options.now ?? Date.now);
     this.members = new MemberCalculator({
       onMemberAdded: (id, member) => {
-        if (!this.newIpSets.has(id)) this.log.memberAdded(id, member);
+        const added = this.newIpSets.get(id);
+        if (added === undefined) this.log.memberAdded(id, member);
+        else added?.push(member);
       },
       onMemberRemoved: (id, member) => {
-        if (!this.newIpSets.has(id)) this.log.memberRemoved(id, member);
+        if (this.newIpSets.has(id)) this.newIpSets.set(id, null);
+        else this.log.memberRemoved(id, member);
       },
     });
     this.scanner = new RuleScanner({
       onIpSetActive: (info, selector) => {
         this.log.ipSetAdded(info);
-        if (!this.droppedIpSets.has(info.id)) this.newIpSets.add(info.id);
+        if (!this.droppedIpSets.has(info.id)) this.newIpSets.set(info.id, []);
         this.members.addIpSet(info, selector);
       },
       onIpSetInactive: (id) => {
@@ -401,7 +399,7 @@ class Engine implements PolicyEngine {
         const parents = parentIds(resource.cluster, resource.profiles);
         this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
         const before = previous?.kind === resource.kind ? endpointMembers(previous as typeof resource) : [];
-        this.trackAddresses(key, resource.cluster, before, nets);
+        this.warnOnSharedAddresses(key, resource.cluster, nets, before);
         if (local && (this.node === undefined || resource.node === this.node)) {
           this.localEndpoints.add(key);
           this.activeRules.updateEndpoint(key, labels, resource.profiles);
@@ -458,7 +456,6 @@ class Engine implements PolicyEngine {
       case "HostEndpoint":
         if (this.localEndpoints.delete(key)) this.activeRules.deleteEndpoint(key);
         this.members.deleteItem(key);
-        this.trackAddresses(key, resource.cluster, endpointMembers(resource), []);
         break;
       case "RemoteClusterConfiguration":
         if (resource.cluster === "") {
@@ -519,19 +516,8 @@ class Engine implements PolicyEngine {
     }
     const wasValid = this.registry.accepts(rcc.name);
     this.registry.declare(rcc.name, true);
-    if (this.addressOwners === undefined) this.startTrackingAddresses();
     if (wasValid && previous !== undefined && JSON.stringify(previous.spec) !== JSON.stringify(rcc.spec)) {
       this.registry.configurationChanged(rcc.name);
-    }
-  }
-
-  /** Indexes the addresses of every endpoint held so far (from the first remote cluster on). */
-  private startTrackingAddresses(): void {
-    this.addressOwners = new Map();
-    for (const [key, resource] of this.models) {
-      if (resource.kind === "WorkloadEndpoint" || resource.kind === "HostEndpoint") {
-        this.trackAddresses(key, resource.cluster, [], endpointMembers(resource));
-      }
     }
   }
 
@@ -560,43 +546,29 @@ class Engine implements PolicyEngine {
   }
 
   /**
-   * Moves an endpoint (by model key) from the addresses it held to those it holds now; warns when
-   * another cluster's endpoint holds one of them. One owner is stored as its key, a string the
-   * models map already holds, so an unclashed address costs one map entry; a clash makes a Set.
+   * Warns when an address an endpoint (by model key) now holds is held by an endpoint of another
+   * cluster too. Endpoints' members are their addresses as host nets, so the member calculator's
+   * owners of a net are the holders of the address (with network sets, which are left out).
    */
-  private trackAddresses(key: string, cluster: string, before: readonly string[], after: readonly string[]): void {
-    const owners = this.addressOwners;
-    if (owners === undefined) return;
-    const kept = new Set(after.map(addressOf));
-    const had = new Set(before.map(addressOf));
-    for (const address of had) {
-      if (kept.has(address)) continue;
-      const held = owners.get(address);
-      if (held === key) owners.delete(address);
-      else if (held instanceof Set) {
-        held.delete(key);
-        if (held.size === 1) owners.set(address, [...held][0]!);
-      }
-    }
-    for (const address of kept) {
-      if (had.has(address)) continue;
-      const held = owners.get(address);
-      if (held === undefined || held === key) {
-        owners.set(address, key);
-        continue;
-      }
-      const clash = typeof held === "string" ? new Set([held]) : held;
-      for (const other of clash) {
-        if (this.models.get(other)?.cluster === cluster) continue;
+  private warnOnSharedAddresses(
+    key: string,
+    cluster: string,
+    nets: readonly string[],
+    before: readonly string[],
+  ): void {
+    for (const net of nets) {
+      if (before.includes(net)) continue;
+      for (const other of this.members.itemsSharingNet(net)) {
+        const holder = this.models.get(other);
+        const endpoint = holder?.kind === "WorkloadEndpoint" || holder?.kind === "HostEndpoint";
+        if (other === key || !endpoint || holder.cluster === cluster) continue;
         const [ours, theirs] = [key, other].map((k) => k.slice(k.indexOf("|") + 1));
         this.pending.push({
           severity: "warning",
-          message: `address ${address} is held by ${ours} and by ${theirs} in another cluster; IP sets hold it once, so policy cannot tell them apart (pod CIDRs must not overlap)`,
+          message: `address ${addressOf(net)} is held by ${ours} and by ${theirs} in another cluster; IP sets hold it once, so policy cannot tell them apart (pod CIDRs must not overlap)`,
           cluster,
         });
       }
-      clash.add(key);
-      owners.set(address, clash);
     }
   }
 
@@ -641,8 +613,8 @@ class Engine implements PolicyEngine {
       for (const cluster of this.registry.expire(this.remoteDataTtlMs)) this.dropCluster(cluster);
     }
     const delta = this.log.flush();
-    for (const id of this.newIpSets) {
-      const members = this.members.members(id);
+    for (const [id, added] of this.newIpSets) {
+      const members = added ?? this.members.members(id);
       // Members are ASCII (addresses, protocol names, ports), where UTF-16 order is byte order.
       if (members.length > 0) delta.membersAdded.set(id, members.sort());
     }

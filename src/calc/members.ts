@@ -4,20 +4,27 @@
  *
  * An item (endpoint or network set) that matches an IP set's selector contributes members: its
  * addresses (`10.0.0.1/32`, a network set's `10.0.0.0/8`) to a selector set, or `address,proto:port`
- * for each of its ports named like a named-port set's port, with a matching protocol. Members are
- * reference-counted per IP set, so an address two endpoints share (say a pod in `east` and one
- * in `west` with the same IP) is one member until both are gone; callbacks fire on 0→1 and 1→0.
+ * for each of its ports named like a named-port set's port, with a matching protocol. Callbacks
+ * fire when a member joins a set and when it leaves.
  *
- * When an item changes but keeps matching a set, its new contributions are added before its old
- * ones are removed, so a member it keeps never flaps. Removing an IP set reports the removal of
- * each member it had, so a consumer that keeps a batch can tell what it held (the engine's delta
- * leaves them out, as Felix does: the set goes with its members).
+ * Members are not stored per IP set: a set's members are what the items matching it contribute,
+ * and the index knows which those are. Only a member that two items could both give needs a
+ * count, and that happens only when they share a net (an address in two clusters' pod CIDRs, a
+ * pod and a network set's `/32`): the calculator knows which items have each net, and members
+ * made from a shared net are reference-counted per IP set, so the address is one member until
+ * both items are gone. In a healthy federation nothing is shared, and an initial sync reports
+ * each member as it is found instead of filling a hash table per set with hundreds of thousands
+ * of entries (which was about a quarter of S6's sync time).
+ *
+ * When an item changes but keeps matching a set, the members it gains are added before those it
+ * loses are removed, and a member it keeps is not reported at all. Removing an IP set reports
+ * the removal of each member it had, so a consumer that keeps a batch can tell what it held (the
+ * engine's delta leaves them out, as Felix does: the set goes with its members).
  */
 import { LabelIndex } from "../index/label-index.js";
 import type { LabelMap, NamedPort, Protocol } from "../model/index.js";
 import { addressOf } from "../net/index.js";
 import type { Selector } from "../selector/index.js";
-import { RefCounts } from "../util/ref-counts.js";
 import type { IpSetInfo, NamedPortProtocol } from "./types.js";
 
 /** Receives member transitions. */
@@ -34,7 +41,11 @@ export interface MemberSource {
   readonly labels: LabelMap;
   /** Parent (profile) IDs, in inheritance order. */
   readonly parents: readonly string[];
-  /** Addresses or networks as members (`10.0.0.1/32`, `10.0.0.0/8`), canonical. */
+  /**
+   * Addresses or networks as members (`10.0.0.1/32`, `10.0.0.0/8`), canonical. An item with named
+   * ports must give host addresses only (`/32`, `/128`, as every endpoint's are): its named-port
+   * members are made from the address alone.
+   */
   readonly nets: readonly string[];
   /** Named ports. */
   readonly ports: readonly NamedPort[];
@@ -49,9 +60,28 @@ export interface MemberSource {
 type Contribution = readonly string[] | Pick<MemberSource, "nets" | "ports">;
 
 const NO_PORTS: readonly NamedPort[] = [];
+const NO_NETS: readonly string[] = [];
 
+/** Whether `net` is one host's address, the only nets named-port members can be made from. */
+function isHostNet(net: string): boolean {
+  return net.endsWith("/32") || net.endsWith("/128");
+}
+
+/**
+ * What the calculator keeps of `source`, with each net once: the counting of shared members
+ * relies on an item giving each member once, and on distinct nets making distinct members.
+ */
 function contributionOf(source: MemberSource): Contribution {
-  return source.ports.length === 0 ? source.nets : { nets: source.nets, ports: source.ports };
+  const nets =
+    source.nets.length > 1 && new Set(source.nets).size < source.nets.length ? [...new Set(source.nets)] : source.nets;
+  if (source.ports.length === 0) return nets;
+  const network = nets.find((net) => !isHostNet(net));
+  if (network !== undefined) {
+    throw new RangeError(
+      `MemberCalculator: an item with named ports must give host addresses (/32 or /128) as nets, not ${JSON.stringify(network)}`,
+    );
+  }
+  return { nets, ports: source.ports };
 }
 
 function netsOf(contribution: Contribution): readonly string[] {
@@ -68,7 +98,8 @@ function isNetsOnly(contribution: Contribution): contribution is readonly string
 
 interface IpSet {
   readonly info: IpSetInfo;
-  readonly counts: RefCounts<string>;
+  /** How many items give each member made from a shared net; no other member has an entry. */
+  readonly sharedCounts: Map<string, number>;
 }
 
 const PROTOCOL_NUMBERS: Readonly<Record<NamedPortProtocol, number>> = { tcp: 6, udp: 17, sctp: 132, any: 255 };
@@ -96,7 +127,16 @@ function contribution(set: IpSet, source: Contribution): readonly string[] {
     const suffix = `,${memberProtocol(port.protocol)}:${port.port}`;
     for (const net of nets) members.push(addressOf(net) + suffix);
   }
-  return members;
+  // Two ports can make one member (`tcp` and protocol 6 under one name and number).
+  return members.length > 1 ? [...new Set(members)] : members;
+}
+
+/** The members `source` gives `set`, each with the net it is made from. */
+function membersByNet(set: IpSet, source: Contribution): [member: string, net: string][] {
+  const ports = portsOf(source);
+  return netsOf(source).flatMap((net) =>
+    contribution(set, { nets: [net], ports }).map((member): [string, string] => [member, net]),
+  );
 }
 
 function sameContribution(a: Contribution, b: Contribution): boolean {
@@ -119,6 +159,10 @@ export class MemberCalculator {
   private readonly callbacks: MemberCallbacks;
   private readonly ipSets = new Map<string, IpSet>();
   private readonly sources = new Map<string, Contribution>();
+  /** The items that have each net: one item's ID, or a Set of IDs when the net is shared. */
+  private readonly netOwners = new Map<string, string | Set<string>>();
+  /** Items with at least one shared net: only their members are counted. */
+  private readonly sharing = new Set<string>();
   /** Matches between IP-set selectors and items. */
   readonly index: LabelIndex;
   /** While an item is being updated: its previous source (stopped matches remove what it gave before). */
@@ -131,35 +175,43 @@ export class MemberCalculator {
     this.index = new LabelIndex({
       onMatchStarted: (ipSetId, itemId) => {
         if (this.previous?.id === itemId) this.startedNow.add(ipSetId);
-        this.add(this.ipSets.get(ipSetId)!, this.sources.get(itemId)!);
+        this.change(this.ipSets.get(ipSetId)!, itemId, this.sources.get(itemId)!, 1);
       },
       onMatchStopped: (ipSetId, itemId) => {
         const source = this.previous?.id === itemId ? this.previous.source : this.sources.get(itemId)!;
         const set = this.ipSets.get(ipSetId);
-        if (set !== undefined) this.remove(set, source);
+        if (set !== undefined) this.change(set, itemId, source, -1);
       },
     });
   }
 
   /** Activates an IP set: its members are computed and reported. */
   addIpSet(info: IpSetInfo, selector: Selector): void {
-    this.ipSets.set(info.id, { info, counts: new RefCounts() });
+    this.ipSets.set(info.id, { info, sharedCounts: new Map() });
     this.index.updateSelector(info.id, selector);
   }
 
   /** Deactivates an IP set, reporting the removal of every member it had. */
   removeIpSet(id: string): void {
-    const set = this.ipSets.get(id);
-    if (set === undefined) return;
+    if (!this.ipSets.has(id)) return;
+    const members = this.members(id);
     this.ipSets.delete(id);
     this.index.deleteSelector(id);
-    for (const member of set.counts.keys()) this.callbacks.onMemberRemoved(id, member);
+    for (const member of members) this.callbacks.onMemberRemoved(id, member);
   }
 
-  /** Adds or replaces an endpoint or network set. */
+  /**
+   * Adds or replaces an endpoint or network set.
+   *
+   * @throws RangeError if the item has named ports and a net that is not a host address.
+   */
   updateItem(id: string, source: MemberSource): void {
+    const next = contributionOf(source);
     const old = this.sources.get(id);
-    this.sources.set(id, contributionOf(source));
+    this.sources.set(id, next);
+    // Nets are claimed before the index reports matches, and released after: every member is
+    // counted on the way in and out when its net is shared at either end.
+    this.claimNets(id, netsOf(next), old === undefined ? NO_NETS : netsOf(old));
     if (old === undefined) {
       this.index.updateItem(id, source.labels, source.parents);
       return;
@@ -168,20 +220,24 @@ export class MemberCalculator {
     this.startedNow.clear();
     try {
       this.index.updateItem(id, source.labels, source.parents);
-      if (sameContribution(old, source)) return;
-      const continuing = this.index.selectorsMatching(id).filter((ipSetId) => !this.startedNow.has(ipSetId));
-      for (const ipSetId of continuing) this.add(this.ipSets.get(ipSetId)!, source);
-      for (const ipSetId of continuing) this.remove(this.ipSets.get(ipSetId)!, old);
+      if (!sameContribution(old, next)) {
+        for (const ipSetId of this.index.selectorsMatching(id)) {
+          if (!this.startedNow.has(ipSetId)) this.replace(this.ipSets.get(ipSetId)!, id, old, next);
+        }
+      }
     } finally {
       this.previous = undefined;
     }
+    this.releaseNets(id, netsOf(old), netsOf(next));
   }
 
   /** Removes an endpoint or network set. */
   deleteItem(id: string): void {
-    if (!this.sources.has(id)) return;
+    const source = this.sources.get(id);
+    if (source === undefined) return;
     this.index.deleteItem(id);
     this.sources.delete(id);
+    this.releaseNets(id, netsOf(source), NO_NETS);
   }
 
   /** Adds or replaces a profile's labels (inherited by items that list it). */
@@ -199,20 +255,129 @@ export class MemberCalculator {
     return [...this.ipSets.values()].map((set) => set.info);
   }
 
-  /** Current members of an IP set. */
+  /** Current members of an IP set, in no particular order. */
   members(id: string): string[] {
-    return [...(this.ipSets.get(id)?.counts.keys() ?? [])];
+    const set = this.ipSets.get(id);
+    if (set === undefined) return [];
+    const members: string[] = [];
+    for (const itemId of this.index.itemsMatching(id)) {
+      for (const member of contribution(set, this.sources.get(itemId)!)) members.push(member);
+    }
+    // Only a shared net makes a member twice.
+    return this.sharing.size === 0 ? members : [...new Set(members)];
   }
 
-  private add(set: IpSet, source: Contribution): void {
-    for (const member of contribution(set, source)) {
-      if (set.counts.acquire(member)) this.callbacks.onMemberAdded(set.info.id, member);
+  /** IDs of the items that have `net` (as given in `MemberSource.nets`) when more than one does; otherwise none. */
+  itemsSharingNet(net: string): readonly string[] {
+    const owners = this.netOwners.get(net);
+    return owners instanceof Set ? [...owners] : NO_NETS;
+  }
+
+  /** Adds (`step` 1) or removes (-1) the members `source` gives `set`. */
+  private change(set: IpSet, id: string, source: Contribution, step: 1 | -1): void {
+    if (this.sharing.size > 0 && this.sharing.has(id)) {
+      for (const [member, net] of membersByNet(set, source)) this.countAndReport(set, member, net, step);
+      return;
+    }
+    for (const member of contribution(set, source)) this.report(set, member, step);
+  }
+
+  /** What `set` gains from `next` is added before what it loses from `old` is removed. */
+  private replace(set: IpSet, id: string, old: Contribution, next: Contribution): void {
+    const before = new Map(membersByNet(set, old));
+    const after = new Map(membersByNet(set, next));
+    const sharing = this.sharing.has(id);
+    for (const [member, net] of after) {
+      if (before.has(member)) continue;
+      if (sharing) this.countAndReport(set, member, net, 1);
+      else this.report(set, member, 1);
+    }
+    for (const [member, net] of before) {
+      if (after.has(member)) continue;
+      if (sharing) this.countAndReport(set, member, net, -1);
+      else this.report(set, member, -1);
     }
   }
 
-  private remove(set: IpSet, source: Contribution): void {
-    for (const member of contribution(set, source)) {
-      if (set.counts.release(member)) this.callbacks.onMemberRemoved(set.info.id, member);
+  /** Reports a member made from `net`, counting it first when the net is shared. */
+  private countAndReport(set: IpSet, member: string, net: string, step: 1 | -1): void {
+    if (this.netOwners.get(net) instanceof Set) {
+      const count = (set.sharedCounts.get(member) ?? 0) + step;
+      if (count === 0) set.sharedCounts.delete(member);
+      else set.sharedCounts.set(member, count);
+      if (count !== (step === 1 ? 1 : 0)) return;
+    }
+    this.report(set, member, step);
+  }
+
+  private report(set: IpSet, member: string, step: 1 | -1): void {
+    if (step === 1) this.callbacks.onMemberAdded(set.info.id, member);
+    else this.callbacks.onMemberRemoved(set.info.id, member);
+  }
+
+  /** Records that `id` has `nets` (it had `had` before); a net another item has becomes shared. */
+  private claimNets(id: string, nets: readonly string[], had: readonly string[]): void {
+    for (const net of nets) {
+      if (had.includes(net)) continue;
+      const owners = this.netOwners.get(net);
+      if (owners === undefined) {
+        this.netOwners.set(net, id);
+        continue;
+      }
+      if (typeof owners === "string") {
+        // Its one owner's members from this net were reported uncounted: count them from now on.
+        this.setOwnerCounts(owners, net, 1);
+        this.sharing.add(owners);
+        this.netOwners.set(net, new Set([owners, id]));
+      } else {
+        owners.add(id);
+      }
+      this.sharing.add(id);
+    }
+  }
+
+  /** Records that `id` no longer has `nets` except those it keeps; a net left with one owner is no longer shared. */
+  private releaseNets(id: string, nets: readonly string[], kept: readonly string[]): void {
+    for (const net of nets) {
+      if (kept.includes(net)) continue;
+      const owners = this.netOwners.get(net);
+      if (!(owners instanceof Set)) {
+        if (owners === id) this.netOwners.delete(net);
+        continue;
+      }
+      owners.delete(id);
+      if (owners.size > 1) continue;
+      const [last] = owners as Set<string>;
+      this.netOwners.set(net, last!);
+      this.setOwnerCounts(last!, net, 0);
+      this.updateSharing(last!);
+    }
+    this.updateSharing(id);
+  }
+
+  /**
+   * Sets (1) or clears (0) the count of each member `owner` gives from `net` to the sets it
+   * matches: what a net's only owner gives is counted exactly while the net is shared.
+   */
+  private setOwnerCounts(owner: string, net: string, count: 0 | 1): void {
+    const ports = portsOf(this.sources.get(owner)!);
+    for (const ipSetId of this.index.selectorsMatching(owner)) {
+      const set = this.ipSets.get(ipSetId);
+      if (set === undefined) continue;
+      for (const member of contribution(set, { nets: [net], ports })) {
+        if (count === 1) set.sharedCounts.set(member, 1);
+        else set.sharedCounts.delete(member);
+      }
+    }
+  }
+
+  /** Keeps `id` in `sharing` exactly while it is an item with a shared net. */
+  private updateSharing(id: string): void {
+    const source = this.sources.get(id);
+    if (source !== undefined && netsOf(source).some((net) => this.netOwners.get(net) instanceof Set)) {
+      this.sharing.add(id);
+    } else {
+      this.sharing.delete(id);
     }
   }
 }

@@ -2,7 +2,7 @@
  * Reference counts per key that report only transitions: the first reference to a key and the
  * release of its last one, which is what every "active while something needs it" rule wants.
  *
- * Most keys hold exactly one reference (an address in an IP set: one endpoint has it), so the
+ * Most keys hold exactly one reference (an IP set one policy's rules need), so the
  * keys live in a Set and only counts above one in a Map beside it. A Set entry is smaller than a
  * Map entry with its count, and a first reference costs one hash lookup (`add`, then a size
  * check) instead of a `get` and a `set`.
