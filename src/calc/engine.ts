@@ -388,8 +388,7 @@ class Engine implements PolicyEngine {
     const key = modelKey(resource);
     const previous = this.models.get(key);
     this.models.set(key, resource);
-    const id = displayId(resource);
-    if (resource.kind === "NetworkSet") this.networkSetKeysById.set(id!, key);
+    if (resource.kind === "NetworkSet") this.networkSetKeysById.set(displayId(resource)!, key);
     const local = resource.cluster === "";
     switch (resource.kind) {
       case "WorkloadEndpoint":
@@ -449,8 +448,7 @@ class Engine implements PolicyEngine {
     const resource = this.models.get(key);
     if (resource === undefined) return;
     this.models.delete(key);
-    const id = displayId(resource);
-    if (resource.kind === "NetworkSet") this.networkSetKeysById.delete(id!);
+    if (resource.kind === "NetworkSet") this.networkSetKeysById.delete(displayId(resource)!);
     switch (resource.kind) {
       case "WorkloadEndpoint":
       case "HostEndpoint":

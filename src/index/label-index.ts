@@ -28,6 +28,12 @@
  *    bucket fewest selectors already share (so selectors filed before any items exist spread out),
  *    then value buckets before wildcard ones. The choice is made once, when the selector is added.
  *
+ * Items with the same own labels and the same parents have the same effective labels, so they
+ * are one *identity* (a deployment's pods in one namespace): selectors are evaluated per identity,
+ * and a selector's matches are identities, so a pod that joins a known identity takes its matches
+ * without evaluating anything and without an entry per matching selector. Transitions are still
+ * reported per item.
+ *
  * Candidates are always checked against the full selector, so indexing never changes results.
  * This file knows nothing about endpoints, IP sets or policies: items, parents and selectors are
  * opaque string IDs.
@@ -49,24 +55,38 @@ interface Parent {
   labels: LabelMap;
   /** Whether the parent itself was given (not just referenced by an item). */
   defined: boolean;
-  readonly children: Set<Item>;
+  /** Identities that list this parent. */
+  readonly children: Set<Identity>;
+}
+
+/** A list of parents, in order, shared by every identity with the same parent IDs. */
+interface ParentList {
+  /** The IDs, as the key `parentLists` files the list under. */
+  readonly key: string;
+  readonly parents: readonly Parent[];
+  /** How many identities use the list; it is forgotten with the last. */
+  users: number;
+}
+
+/** Items with the same label set and parent list: the same effective labels, so the same matches. */
+interface Identity {
+  readonly labelSet: LabelSet;
+  readonly parentList: ParentList;
+  items: Few<Item>;
+  /** Selectors the identity matches (most match one or two). */
+  matches: Few<IndexedSelector>;
 }
 
 interface Item {
   readonly id: string;
-  /** Own labels, shared with every item that has equal ones. */
-  labelSet: LabelSet;
-  /** Parents in order, a list shared with every item that has the same ones (never changed in place). */
-  parents: readonly Parent[];
-  /** Selectors the item matches (most items match one or two). */
-  matches: Few<IndexedSelector>;
+  identity: Identity;
 }
 
 interface IndexedSelector {
   readonly id: string;
   readonly selector: Selector;
-  readonly matches: Set<Item>;
-  /** Where the selector is filed for item updates; undefined when unfiled (can never match). */
+  readonly matches: Set<Identity>;
+  /** Where the selector is filed for new identities; undefined when unfiled (can never match). */
   filing: Filing | undefined;
 }
 
@@ -132,10 +152,10 @@ interface SelectorBuckets {
 const hasOwn = Object.hasOwn;
 
 /**
- * Reads an item's effective labels. Made when needed rather than kept per item: an evaluation is
- * short, and a closure per item costs about 100 bytes across hundreds of thousands of endpoints.
+ * Reads an identity's effective labels. Made when needed rather than kept: an evaluation is
+ * short, and a closure each costs about 100 bytes.
  */
-function lookupOf({ labelSet: { labels }, parents }: Item): LabelLookup {
+function lookupOf({ labelSet: { labels }, parentList: { parents } }: Identity): LabelLookup {
   if (parents.length === 0) return (key) => (hasOwn(labels, key) ? labels[key] : undefined);
   return (key) => {
     if (hasOwn(labels, key)) return labels[key];
@@ -145,21 +165,42 @@ function lookupOf({ labelSet: { labels }, parents }: Item): LabelLookup {
 }
 
 /**
- * An item already indexed with the same identity as `item`: the same label set and the same
- * (shared) parent list, so the same effective labels. Its matches are current (the index keeps
- * every item's up to date between calls), so a new item can take them instead of evaluating
- * selectors: the pods of one deployment in one namespace share an identity, and in S6 three
- * endpoints in four join a known one. Only the label set's first `FEW` items are looked at: a
- * label set shared across many parent lists (the same pod labels in every namespace) would
- * otherwise cost every new item a scan of all of them.
+ * A label set's identities, one per parent list: one alone, a few in an exact array, many in a
+ * Map by parent list. The same pod labels in every namespace make one label set with an identity
+ * per namespace, and finding a new pod's identity must not scan them all.
  */
-function twinOf(item: Item): Item | undefined {
-  let looked = 0;
-  for (const other of each(item.labelSet.items)) {
-    if (other.parents === item.parents) return other;
-    if (++looked === FEW) break;
-  }
+type Identities = Identity | Identity[] | Map<ParentList, Identity> | undefined;
+
+function eachIdentity(identities: Identities): Iterable<Identity> {
+  if (identities instanceof Map) return identities.values();
+  return identities === undefined ? [] : Array.isArray(identities) ? identities : [identities];
+}
+
+function findIdentity(identities: Identities, parentList: ParentList): Identity | undefined {
+  if (identities instanceof Map) return identities.get(parentList);
+  for (const identity of eachIdentity(identities)) if (identity.parentList === parentList) return identity;
   return undefined;
+}
+
+function withIdentity(identities: Identities, identity: Identity): Identities {
+  if (identities === undefined) return identity;
+  if (identities instanceof Map) return identities.set(identity.parentList, identity);
+  const list = Array.isArray(identities) ? identities : [identities];
+  if (list.length < FEW) return list.concat([identity]);
+  return new Map(list.concat([identity]).map((one) => [one.parentList, one]));
+}
+
+function withoutIdentity(identities: Identities, identity: Identity): Identities {
+  if (identities instanceof Map) {
+    identities.delete(identity.parentList);
+    // Back to an array only at half the limit, so a label set at the limit does not flip-flop.
+    if (identities.size > FEW / 2) return identities;
+    const rest = [...identities.values()];
+    return rest.length > 1 ? rest : rest[0];
+  }
+  if (!Array.isArray(identities)) return identities === identity ? undefined : identities;
+  const rest = identities.filter((one) => one !== identity);
+  return rest.length > 1 ? rest : rest[0];
 }
 
 function sameLabels(a: LabelMap, b: LabelMap): boolean {
@@ -226,21 +267,21 @@ class LabelValueIndex<T> {
   }
 }
 
-/** A distinct set of own labels and the items that have it. */
+/** A distinct set of own labels and the identities that have it. */
 interface LabelSet {
   readonly labels: LabelMap;
   readonly hash: number;
   /** The next label set with the same hash. */
   next: LabelSet | undefined;
-  items: Few<Item>;
+  identities: Identities;
   /** The buckets the set is filed in, one per label (in `Object.keys(labels)` order). */
   readonly buckets: readonly LabelBucket[];
 }
 
-/** The label sets with one (label, value), and how many items they hold between them. */
+/** The label sets with one (label, value), and how many identities they have between them. */
 interface LabelBucket {
   readonly sets: Set<LabelSet>;
-  items: number;
+  identities: number;
 }
 
 /** FNV-1a of one string, continuing from `hash`. */
@@ -254,10 +295,25 @@ function fnv(hash: number, text: string): number {
  * A hash of a label map's content that ignores key order (a sum over its pairs), so equal maps
  * built in different orders still share a label set.
  */
-function hashLabels(labels: LabelMap): number {
+function hashLabels(labels: LabelMap, keys: readonly string[], keyHash: (key: string) => number): number {
   let sum = 0;
-  for (const key of Object.keys(labels)) sum = (sum + fnv(fnv(0x811c9dc5, key) ^ 0xff, labels[key]!)) | 0;
+  for (const key of keys) sum = (sum + fnv(keyHash(key), labels[key]!)) | 0;
   return sum;
+}
+
+/** The label sets with one label key: its hash, and a bucket per value. */
+interface LabelKey {
+  /** The key's hash, the start of every pair's: keys repeat on every item, so it is computed once. */
+  readonly hash: number;
+  readonly values: Map<string, LabelBucket>;
+}
+
+/** Whether `set` holds exactly `labels`, whose keys are `keys` (a set has one bucket per label). */
+function holds(set: LabelSet, labels: LabelMap, keys: readonly string[]): boolean {
+  if (set.buckets.length !== keys.length) return false;
+  const own = set.labels;
+  for (const key of keys) if (!hasOwn(own, key) || own[key] !== labels[key]) return false;
+  return true;
 }
 
 /**
@@ -266,40 +322,44 @@ function hashLabels(labels: LabelMap): number {
  */
 class LabelSets {
   private readonly byHash = new Map<number, LabelSet>();
-  private readonly byLabel = new Map<string, Map<string, LabelBucket>>();
+  private readonly byLabel = new Map<string, LabelKey>();
+  /** A key's hash: looked up by the string's own cached hash, cheaper than hashing its characters. */
+  private readonly keyHash = (key: string): number => this.byLabel.get(key)?.hash ?? fnv(0x811c9dc5, key) ^ 0xff;
 
-  /** The label set equal to `labels`, created and filed if new; an item must then `adopt` it. */
+  /** The label set equal to `labels`, created and filed if new; an identity must then `adopt` it. */
   intern(labels: LabelMap): LabelSet {
-    const hash = hashLabels(labels);
+    const keys = Object.keys(labels);
+    const hash = hashLabels(labels, keys, this.keyHash);
     const first = this.byHash.get(hash);
-    for (let set = first; set !== undefined; set = set.next) if (sameLabels(set.labels, labels)) return set;
-    const buckets = Object.keys(labels).map((key) => {
-      const values = getOrCreate(this.byLabel, key, () => new Map<string, LabelBucket>());
-      return getOrCreate(values, labels[key]!, () => ({ sets: new Set<LabelSet>(), items: 0 }));
+    for (let set = first; set !== undefined; set = set.next) if (holds(set, labels, keys)) return set;
+    const buckets = keys.map((key) => {
+      const { values } = getOrCreate(this.byLabel, key, () => ({ hash: this.keyHash(key), values: new Map() }));
+      return getOrCreate(values, labels[key]!, () => ({ sets: new Set<LabelSet>(), identities: 0 }));
     });
-    const set: LabelSet = { labels, hash, next: first, items: undefined, buckets };
+    const set: LabelSet = { labels, hash, next: first, identities: undefined, buckets };
     for (const bucket of buckets) bucket.sets.add(set);
     this.byHash.set(hash, set);
     return set;
   }
 
-  /** Counts `item` in its label set. */
-  adopt(item: Item): void {
-    const set = item.labelSet;
-    set.items = withOne(set.items, item);
-    for (const bucket of set.buckets) bucket.items++;
+  /** Counts a new identity in its label set. */
+  adopt(identity: Identity): void {
+    const set = identity.labelSet;
+    set.identities = withIdentity(set.identities, identity);
+    for (const bucket of set.buckets) bucket.identities++;
   }
 
-  /** Removes `item` from `set` (its label set until now), unfiling the set when its last item leaves. */
-  release(set: LabelSet, item: Item): void {
-    set.items = withoutOne(set.items, item);
-    for (const bucket of set.buckets) bucket.items--;
-    if (set.items !== undefined) return;
+  /** Removes an identity from its label set, unfiling the set when its last identity goes. */
+  release(identity: Identity): void {
+    const set = identity.labelSet;
+    set.identities = withoutIdentity(set.identities, identity);
+    for (const bucket of set.buckets) bucket.identities--;
+    if (set.identities !== undefined) return;
     Object.keys(set.labels).forEach((key, i) => {
       const bucket = set.buckets[i]!;
       bucket.sets.delete(set);
       if (bucket.sets.size > 0) return;
-      const values = this.byLabel.get(key)!;
+      const { values } = this.byLabel.get(key)!;
       values.delete(set.labels[key]!);
       if (values.size === 0) this.byLabel.delete(key);
     });
@@ -318,20 +378,30 @@ class LabelSets {
     if (before !== undefined) before.next = set.next;
   }
 
-  /** Items with `label` set to one of `values`, or to anything when `values` is null. */
-  *items(label: string, values: readonly string[] | null): Generator<Item> {
-    for (const bucket of this.buckets(label, values)) for (const set of bucket.sets) yield* each(set.items);
+  /** Every identity. */
+  *allIdentities(): Generator<Identity> {
+    for (const first of this.byHash.values()) {
+      for (let set: LabelSet | undefined = first; set !== undefined; set = set.next)
+        yield* eachIdentity(set.identities);
+    }
   }
 
-  /** How many items `items(label, values)` yields. */
+  /** Identities whose own labels have `label` set to one of `values`, or to anything when `values` is null. */
+  *identities(label: string, values: readonly string[] | null): Generator<Identity> {
+    for (const bucket of this.buckets(label, values)) {
+      for (const set of bucket.sets) yield* eachIdentity(set.identities);
+    }
+  }
+
+  /** How many identities `identities(label, values)` yields. */
   count(label: string, values: readonly string[] | null): number {
     let n = 0;
-    for (const bucket of this.buckets(label, values)) n += bucket.items;
+    for (const bucket of this.buckets(label, values)) n += bucket.identities;
     return n;
   }
 
   private buckets(label: string, values: readonly string[] | null): Iterable<LabelBucket> {
-    const byValue = this.byLabel.get(label);
+    const byValue = this.byLabel.get(label)?.values;
     if (byValue === undefined) return [];
     if (values === null) return byValue.values();
     const buckets: LabelBucket[] = [];
@@ -365,18 +435,17 @@ export class LabelIndex {
   private readonly callbacks: LabelIndexCallbacks;
   private readonly items = new Map<string, Item>();
   private readonly parents = new Map<string, Parent>();
-  /**
-   * Parent lists by their IDs (as JSON), with how many items share each: a namespace's pods all
-   * have the same parents, and a list each would cost every item an array.
-   */
-  private readonly parentLists = new Map<string, { readonly parents: readonly Parent[]; users: number }>();
+  /** Parent lists by their IDs (as JSON, or a lone ID itself): a namespace's pods all have the same parents. */
+  private readonly parentLists = new Map<string, ParentList>();
+  /** How many identities there are. */
+  private identityCount = 0;
   private readonly selectors = new Map<string, IndexedSelector>();
-  /** Items by their own labels, and parents by theirs: where a new selector's candidates come from. */
+  /** Identities by their own labels, and parents by theirs: where a new selector's candidates come from. */
   private readonly labelSets = new LabelSets();
   private readonly parentsByLabel = new LabelValueIndex<Parent>();
-  /** Selectors by the bucket they are filed under: where an updated item's candidates come from. */
+  /** Selectors by the bucket they are filed under: where a new or changed identity's candidates come from. */
   private readonly filed = new Map<string, SelectorBuckets>();
-  /** Selectors with no usable restriction: candidates for every item. */
+  /** Selectors with no usable restriction: candidates for every identity. */
   private readonly unoptimised = new Set<IndexedSelector>();
 
   constructor(callbacks: LabelIndexCallbacks) {
@@ -388,74 +457,87 @@ export class LabelIndex {
   /** Adds or replaces an item's own labels and ordered parent IDs. */
   updateItem(id: string, labels: LabelMap, parentIds: readonly string[]): void {
     const existing = this.items.get(id);
-    if (
-      existing !== undefined &&
-      (existing.labelSet.labels === labels || sameLabels(existing.labelSet.labels, labels)) &&
-      existing.parents.length === parentIds.length &&
-      existing.parents.every((p, i) => p.id === parentIds[i])
-    ) {
-      return;
-    }
-    const parents = this.acquireParents(parentIds);
     if (existing === undefined) {
-      const item: Item = { id, labelSet: this.labelSets.intern(labels), parents, matches: undefined };
-      const twin = twinOf(item);
-      this.labelSets.adopt(item);
+      const identity = this.identityOf(labels, parentIds);
+      const item: Item = { id, identity };
       this.items.set(id, item);
-      for (const parent of parents) parent.children.add(item);
-      if (twin === undefined) this.reevaluate(item);
-      else this.startAll(twin.matches, item);
+      identity.items = withOne(identity.items, item);
+      for (const selector of each(identity.matches)) this.callbacks.onMatchStarted(selector.id, id);
       return;
     }
-    const oldLabelSet = existing.labelSet;
-    existing.labelSet = this.labelSets.intern(labels);
-    if (existing.labelSet !== oldLabelSet) {
-      this.labelSets.adopt(existing);
-      this.labelSets.release(oldLabelSet, existing);
+    const old = existing.identity;
+    const sameParents =
+      old.parentList.parents.length === parentIds.length &&
+      old.parentList.parents.every((p, i) => p.id === parentIds[i]);
+    if (sameParents && (old.labelSet.labels === labels || sameLabels(old.labelSet.labels, labels))) return;
+    // The new identity is found (or made, and evaluated) before the old one can go: releasing
+    // first could drop a still-undefined parent both list, and a later definition of it would
+    // then reach no identity.
+    const identity = this.identityOf(labels, parentIds);
+    existing.identity = identity;
+    identity.items = withOne(identity.items, existing);
+    old.items = withoutOne(old.items, existing);
+    for (const selector of each(identity.matches)) {
+      if (!includes(old.matches, selector)) this.callbacks.onMatchStarted(selector.id, id);
     }
-    const oldParents = existing.parents;
-    existing.parents = parents;
-    // Adopt before releasing: releasing first could drop a still-undefined parent that `parents`
-    // already holds, and a later definition of it would then reach no children.
-    for (const parent of parents) parent.children.add(existing);
-    for (const parent of oldParents) if (!parents.includes(parent)) this.releaseChild(parent, existing);
-    this.releaseParents(oldParents);
-    this.reevaluate(existing);
+    for (const selector of each(old.matches)) {
+      if (!includes(identity.matches, selector)) this.callbacks.onMatchStopped(selector.id, id);
+    }
+    this.releaseIfUnused(old);
   }
 
   /** Removes an item, stopping all its matches. Unknown IDs are ignored. */
   deleteItem(id: string): void {
     const item = this.items.get(id);
     if (item === undefined) return;
-    for (const selector of each(item.matches)) {
-      selector.matches.delete(item);
-      this.callbacks.onMatchStopped(selector.id, id);
-    }
+    const identity = item.identity;
+    for (const selector of each(identity.matches)) this.callbacks.onMatchStopped(selector.id, id);
     this.items.delete(id);
-    this.labelSets.release(item.labelSet, item);
-    for (const parent of item.parents) this.releaseChild(parent, item);
-    this.releaseParents(item.parents);
+    identity.items = withoutOne(identity.items, item);
+    this.releaseIfUnused(identity);
+  }
+
+  // ---- identities -------------------------------------------------------------------------
+
+  /** The identity for these own labels and parents, made and evaluated if new. */
+  private identityOf(labels: LabelMap, parentIds: readonly string[]): Identity {
+    const labelSet = this.labelSets.intern(labels);
+    const parentList = this.parentListOf(parentIds);
+    const known = findIdentity(labelSet.identities, parentList);
+    if (known !== undefined) return known;
+    const identity: Identity = { labelSet, parentList, items: undefined, matches: undefined };
+    parentList.users++;
+    this.identityCount++;
+    this.labelSets.adopt(identity);
+    for (const parent of parentList.parents) parent.children.add(identity);
+    this.reevaluate(identity);
+    return identity;
+  }
+
+  /** Forgets an identity with no items left, with its parent list and label set if it was their last. */
+  private releaseIfUnused(identity: Identity): void {
+    if (identity.items !== undefined) return;
+    for (const selector of each(identity.matches)) selector.matches.delete(identity);
+    this.identityCount--;
+    this.labelSets.release(identity);
+    const list = identity.parentList;
+    for (const parent of list.parents) this.releaseChild(parent, identity);
+    if (--list.users === 0) this.parentLists.delete(list.key);
   }
 
   // ---- parents ----------------------------------------------------------------------------
 
-  /** The shared list of the parents with these IDs, for one more item. */
-  private acquireParents(parentIds: readonly string[]): readonly Parent[] {
-    const key = JSON.stringify(parentIds);
+  /** The shared list of the parents with these IDs. */
+  private parentListOf(parentIds: readonly string[]): ParentList {
+    // One parent (a namespace) is the usual case: keyed by its ID, which no JSON array key can equal.
+    const only = parentIds.length === 1 ? parentIds[0]! : undefined;
+    const key = only !== undefined && !only.startsWith("[") ? only : JSON.stringify(parentIds);
     let list = this.parentLists.get(key);
     if (list === undefined) {
-      list = { parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
+      list = { key, parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
       this.parentLists.set(key, list);
     }
-    list.users++;
-    return list.parents;
-  }
-
-  /** One item fewer uses `parents`; the list is forgotten with its last user. */
-  private releaseParents(parents: readonly Parent[]): void {
-    const key = JSON.stringify(parents.map((parent) => parent.id));
-    const list = this.parentLists.get(key)!;
-    if (--list.users === 0) this.parentLists.delete(key);
+    return list;
   }
 
   /** Adds or replaces a parent's labels; its children are re-evaluated. */
@@ -491,8 +573,8 @@ export class LabelIndex {
     return parent;
   }
 
-  private releaseChild(parent: Parent, item: Item): void {
-    parent.children.delete(item);
+  private releaseChild(parent: Parent, identity: Identity): void {
+    parent.children.delete(identity);
     if (parent.children.size === 0 && !parent.defined) this.parents.delete(parent.id);
   }
 
@@ -511,8 +593,8 @@ export class LabelIndex {
     if (requirements === undefined) return; // can never match: not filed, nothing to scan
     indexed.filing = this.chooseFiling(requirements);
     this.file(indexed);
-    for (const item of this.candidateItems(requirements)) {
-      if (selector.matchesWith(lookupOf(item))) this.start(indexed, item);
+    for (const identity of this.candidateIdentities(requirements)) {
+      if (selector.matchesWith(lookupOf(identity))) this.start(indexed, identity);
     }
   }
 
@@ -522,9 +604,9 @@ export class LabelIndex {
     if (indexed === undefined) return;
     this.selectors.delete(id);
     this.unfile(indexed);
-    for (const item of indexed.matches) {
-      item.matches = withoutOne(item.matches, indexed);
-      this.callbacks.onMatchStopped(id, item.id);
+    for (const identity of indexed.matches) {
+      identity.matches = withoutOne(identity.matches, indexed);
+      for (const item of each(identity.items)) this.callbacks.onMatchStopped(id, item.id);
     }
   }
 
@@ -532,12 +614,16 @@ export class LabelIndex {
 
   /** IDs of the items a registered selector matches. */
   itemsMatching(selectorId: string): string[] {
-    return [...(this.selectors.get(selectorId)?.matches ?? [])].map((item) => item.id);
+    const ids: string[] = [];
+    for (const identity of this.selectors.get(selectorId)?.matches ?? []) {
+      for (const item of each(identity.items)) ids.push(item.id);
+    }
+    return ids;
   }
 
   /** IDs of the registered selectors an item matches. */
   selectorsMatching(itemId: string): string[] {
-    return [...each(this.items.get(itemId)?.matches)].map((selector) => selector.id);
+    return [...each(this.items.get(itemId)?.identity.matches)].map((selector) => selector.id);
   }
 
   /** IDs of the items an unregistered selector would match (uses the same candidate search). */
@@ -545,44 +631,34 @@ export class LabelIndex {
     const requirements = requirementsOf(selector);
     if (requirements === undefined) return [];
     const ids: string[] = [];
-    for (const item of this.candidateItems(requirements)) if (selector.matchesWith(lookupOf(item))) ids.push(item.id);
+    for (const identity of this.candidateIdentities(requirements)) {
+      if (selector.matchesWith(lookupOf(identity))) for (const item of each(identity.items)) ids.push(item.id);
+    }
     return ids;
   }
 
   /** Reads an item's effective label `key` (own, then parents in order). */
   labelOf(itemId: string, key: string): string | undefined {
     const item = this.items.get(itemId);
-    return item === undefined ? undefined : lookupOf(item)(key);
+    return item === undefined ? undefined : lookupOf(item.identity)(key);
   }
 
   // ---- matching ---------------------------------------------------------------------------
 
-  private start(selector: IndexedSelector, item: Item): void {
-    selector.matches.add(item);
-    item.matches = withOne(item.matches, selector);
-    this.callbacks.onMatchStarted(selector.id, item.id);
+  private start(selector: IndexedSelector, identity: Identity): void {
+    selector.matches.add(identity);
+    identity.matches = withOne(identity.matches, selector);
+    for (const item of each(identity.items)) this.callbacks.onMatchStarted(selector.id, item.id);
   }
 
-  /**
-   * Starts a new item's matches with `matches`, a twin's: an array is shared (Few arrays are never
-   * changed in place), so identical pods cost one list, not one each.
-   */
-  private startAll(matches: Few<IndexedSelector>, item: Item): void {
-    item.matches = matches instanceof Set ? new Set(matches) : matches;
-    for (const selector of each(matches)) {
-      selector.matches.add(item);
-      this.callbacks.onMatchStarted(selector.id, item.id);
-    }
+  private stop(selector: IndexedSelector, identity: Identity): void {
+    selector.matches.delete(identity);
+    identity.matches = withoutOne(identity.matches, selector);
+    for (const item of each(identity.items)) this.callbacks.onMatchStopped(selector.id, item.id);
   }
 
-  private stop(selector: IndexedSelector, item: Item): void {
-    selector.matches.delete(item);
-    item.matches = withoutOne(item.matches, selector);
-    this.callbacks.onMatchStopped(selector.id, item.id);
-  }
-
-  /** Re-checks an item against the selectors that could match it now, and those it matched. */
-  private reevaluate(item: Item): void {
+  /** Re-checks an identity against the selectors that could match it now, and those it matched. */
+  private reevaluate(identity: Identity): void {
     const candidates = new Set<IndexedSelector>(this.unoptimised);
     const addFiled = (key: string, value: string) => {
       const buckets = this.filed.get(key);
@@ -591,41 +667,43 @@ export class LabelIndex {
       const byValue = buckets.byValue.get(value);
       if (byValue !== undefined) for (const s of byValue) candidates.add(s);
     };
-    const { labels } = item.labelSet;
+    const { labels } = identity.labelSet;
     for (const key of Object.keys(labels)) addFiled(key, labels[key]!);
-    for (const parent of item.parents) for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
-    const before = [...each(item.matches)];
-    for (const selector of before) candidates.add(selector);
-    const lookup = lookupOf(item);
+    for (const parent of identity.parentList.parents) {
+      for (const key of Object.keys(parent.labels)) addFiled(key, parent.labels[key]!);
+    }
+    for (const selector of [...each(identity.matches)]) candidates.add(selector);
+    const lookup = lookupOf(identity);
     for (const selector of candidates) {
       const matches = selector.selector.matchesWith(lookup);
-      const matched = includes(item.matches, selector);
-      if (matches && !matched) this.start(selector, item);
-      else if (!matches && matched) this.stop(selector, item);
+      const matched = includes(identity.matches, selector);
+      if (matches && !matched) this.start(selector, identity);
+      else if (!matches && matched) this.stop(selector, identity);
     }
   }
 
-  /** Items that can match: those in the smallest bucket a requirement allows, or all items. */
-  private candidateItems(requirements: readonly Requirement[]): Iterable<Item> {
+  /** Identities that can match: those in the smallest bucket a requirement allows, or all. */
+  private candidateIdentities(requirements: readonly Requirement[]): Iterable<Identity> {
     let best: Requirement | undefined;
-    let bestCount = this.items.size;
+    let bestCount = this.identityCount;
     for (const requirement of requirements) {
-      const count = this.itemCount(requirement);
+      const count = this.identitiesWith(requirement);
       if (count < bestCount || (count === bestCount && best === undefined)) {
         best = requirement;
         bestCount = count;
       }
     }
-    if (best === undefined) return this.items.values();
+    if (best === undefined) return this.labelSets.allIdentities();
     if (bestCount === 0) return [];
-    const found = new Set<Item>(this.labelSets.items(best.label, best.values));
-    for (const parent of this.parentsByLabel.with(best.label, best.values))
+    const found = new Set<Identity>(this.labelSets.identities(best.label, best.values));
+    for (const parent of this.parentsByLabel.with(best.label, best.values)) {
       for (const child of parent.children) found.add(child);
+    }
     return found;
   }
 
-  /** Items whose effective labels may meet `requirement` (own label, or inherited from a parent). */
-  private itemCount(requirement: Requirement): number {
+  /** Identities whose effective labels may meet `requirement` (own label, or inherited from a parent). */
+  private identitiesWith(requirement: Requirement): number {
     let n = this.labelSets.count(requirement.label, requirement.values);
     for (const parent of this.parentsByLabel.with(requirement.label, requirement.values)) n += parent.children.size;
     return n;
@@ -633,13 +711,13 @@ export class LabelIndex {
 
   // ---- filing -----------------------------------------------------------------------------
 
-  /** The bucket with fewest items now, then fewest selectors, then a value bucket before a wildcard. */
+  /** The bucket with fewest identities now, then fewest selectors, then a value bucket before a wildcard. */
   private chooseFiling(requirements: readonly Requirement[]): Filing {
     let best: Filing = { kind: "unoptimised" };
     let bestCost: readonly number[] = [Number.POSITIVE_INFINITY];
     for (const requirement of requirements) {
       const cost = [
-        this.itemCount(requirement),
+        this.identitiesWith(requirement),
         this.selectorCount(requirement),
         requirement.values === null ? 1 : 0,
       ] as const;
