@@ -34,6 +34,7 @@ import {
   hostEndpointId,
   type LabelMap,
   type ModelResource,
+  type NetworkSet,
   type Policy,
   profileId,
   type RemoteClusterConfiguration,
@@ -217,6 +218,8 @@ class Engine implements PolicyEngine {
   private readonly parsedPolicies = new Map<string, ParsedPolicy>();
   private readonly remoteDataTtlMs: number | undefined;
   private readonly clusterLabel: PolicyEngineOptions["clusterLabel"];
+  /** The member index's parent that gives each cluster's items the cluster label (see `indexedLabels`). */
+  private readonly clusterParents = new Map<string, string>();
   private readonly registry: RemoteClusterRegistry;
   /** Local RemoteClusterConfigurations as last seen, to tell a change of connection details. */
   private readonly rccs = new Map<string, RemoteClusterConfiguration>();
@@ -394,28 +397,24 @@ class Engine implements PolicyEngine {
       case "WorkloadEndpoint":
       case "HostEndpoint": {
         const nets = endpointMembers(resource);
-        const labels = this.withClusterLabel(resource.labels, resource.cluster);
-        const parents = parentIds(resource.cluster, resource.profiles);
+        const { labels, parents } = this.indexedLabels(resource);
         this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
         const before = previous?.kind === resource.kind ? endpointMembers(previous as typeof resource) : [];
         this.warnOnSharedAddresses(key, resource.cluster, nets, before);
         if (local && (this.node === undefined || resource.node === this.node)) {
           this.localEndpoints.add(key);
-          this.activeRules.updateEndpoint(key, labels, resource.profiles);
+          this.activeRules.updateEndpoint(key, this.withClusterLabel(resource.labels, ""), resource.profiles);
         } else if (this.localEndpoints.delete(key)) {
           this.activeRules.deleteEndpoint(key);
         }
         break;
       }
       case "NetworkSet": {
-        const parents = parentIds(resource.cluster, resource.profiles);
-        const source: MemberSource = {
-          labels: this.withClusterLabel(resource.labels, resource.cluster),
-          parents,
+        this.members.updateItem(key, {
+          ...this.indexedLabels(resource),
           nets: networkMembers(resource.nets),
           ports: [],
-        };
-        this.members.updateItem(key, source);
+        });
         break;
       }
       case "RemoteClusterConfiguration":
@@ -532,6 +531,43 @@ class Engine implements PolicyEngine {
     for (const key of items) this.removeModelByKey(key);
     for (const key of profiles) this.removeModelByKey(key);
     for (const rawKey of [...this.produced.keys()]) if (rawKey.startsWith(`${cluster}|`)) this.forgetRaw(rawKey);
+    const clusterParent = this.clusterParents.get(cluster);
+    if (clusterParent !== undefined) {
+      this.members.deleteParent(clusterParent);
+      this.clusterParents.delete(cluster);
+    }
+  }
+
+  /**
+   * An item's own labels and parent IDs as the member index takes them. The opt-in cluster label
+   * comes from a parent of its cluster's own, placed before the profiles so that it wins over
+   * theirs as an own label would: an endpoint's label map is then indexed as it is, where a copy
+   * with one label more cost every endpoint an object and a longer hash. An item with its own
+   * label of the cluster label's key gets a copy with that label overridden.
+   */
+  private indexedLabels(
+    resource: WorkloadEndpoint | HostEndpoint | NetworkSet,
+  ): Pick<MemberSource, "labels" | "parents"> {
+    const profiles = parentIds(resource.cluster, resource.profiles);
+    if (this.clusterLabel === undefined) return { labels: resource.labels, parents: profiles };
+    if (Object.hasOwn(resource.labels, this.clusterLabel.key)) {
+      return { labels: this.withClusterLabel(resource.labels, resource.cluster), parents: profiles };
+    }
+    return { labels: resource.labels, parents: [this.clusterParent(resource.cluster), ...profiles] };
+  }
+
+  /** The index parent that gives a cluster's items the cluster label, defined on first use. */
+  private clusterParent(cluster: string): string {
+    let id = this.clusterParents.get(cluster);
+    if (id === undefined) {
+      const { key, localName } = this.clusterLabel!;
+      const name = cluster === "" ? localName : cluster;
+      // A NUL keeps it apart from every profile ID.
+      id = `\u0000cluster ${name}`;
+      this.members.updateParent(id, { [key]: name });
+      this.clusterParents.set(cluster, id);
+    }
+    return id;
   }
 
   /** Adds the opt-in cluster label (see `PolicyEngineOptions.clusterLabel`). */

@@ -181,7 +181,8 @@ const remotePodArb = fc
       { arbitrary: fc.constantFrom(...REMOTE_NODES), weight: 9 },
       { arbitrary: fc.constant(undefined), weight: 1 },
     ),
-    labels: labelsArb({ app: APPS, tier: ["web", "db"], role: ["ext"] }),
+    // A pod may carry the cluster label's key itself: the engine's cluster label must override it.
+    labels: labelsArb({ app: APPS, tier: ["web", "db"], role: ["ext"], [CLUSTER_LABEL.key]: ["west", "spoof"] }),
     serviceAccount: fc.option(fc.constantFrom(...SERVICE_ACCOUNTS), { nil: undefined }),
     ips: fc.uniqueArray(fc.constantFrom(...REMOTE_IPS), { minLength: 1, maxLength: 2 }),
     ports: fc.subarray([...REMOTE_PORTS], { maxLength: 2 }),
@@ -198,7 +199,7 @@ const remoteServiceAccountArb = fc
 
 const remoteHostEndpointArb = fc
   .record({
-    labels: labelsArb({ app: APPS, zone: ["z1", "z2"] }),
+    labels: labelsArb({ app: APPS, zone: ["z1", "z2"], [CLUSTER_LABEL.key]: ["spoof"] }),
     expectedIPs: fc.subarray(["10.1.9.1", "10.0.0.1"], { minLength: 1 }),
     profiles: fc.subarray(["edge", "kns.shop"]),
   })
@@ -213,8 +214,9 @@ const remoteHostEndpointArb = fc
   );
 
 /** A remote Calico profile: its labels federate, its rules never apply here. */
-const remoteProfileArb = labelsArb({ zone: ["z1", "z2"], tier: ["web"] }).map((labelsToApply) =>
-  calicoProfile("edge", { labelsToApply, ingress: [{ action: "Deny" }], egress: [{ action: "Deny" }] }),
+const remoteProfileArb = labelsArb({ zone: ["z1", "z2"], tier: ["web"], [CLUSTER_LABEL.key]: ["spoof"] }).map(
+  (labelsToApply) =>
+    calicoProfile("edge", { labelsToApply, ingress: [{ action: "Deny" }], egress: [{ action: "Deny" }] }),
 );
 
 /** Remote objects that do not federate: were they used, they would activate policies or add members. */
