@@ -22,8 +22,12 @@
  *
  * Then, on c9: a disconnect (status `ConnectionFailed`: data kept, empty delta), a resync that
  * re-sends its 10k pods with exactly 1% changed (50 new IPs, 50 flipped `team` labels) — the delta
- * must touch only those pods —, a drop (its RCC removed: 10k endpoints leave in one delta) and a
- * reconnect (RCC re-added, everything re-sent).
+ * must touch only those pods —, then five cycles of a drop (its RCC removed: 10k endpoints leave
+ * in one delta) and a reconnect (RCC re-added, everything re-sent).
+ *
+ * Timings follow the spec's method (§7: warm-up, then the median of ≥ 5): the first initial sync
+ * in the process runs cold and is reported on its own, the target is checked against the median
+ * of five more on fresh engines; drop and reconnect report the median of their five cycles.
  *
  * Correctness is checked cheaply: active-policy count against a brute-force evaluation over the
  * local pods, members of a sample of IP sets against a brute-force evaluation over all 100k
@@ -385,37 +389,73 @@ console.log(
     `label, ${dedupe(labelSets.without)} without`,
 );
 
-// Initial sync: RCCs, policies, profiles, endpoints, c9's raw resources, flush.
-const engine = createPolicyEngine({ node: NODE, clusterLabel: { key: CLUSTER_LABEL, localName: "c0" } });
-const phases: [string, number][] = [];
-let rccDiagnostics = 0;
-phases.push([
-  "RCCs",
-  timed(() => {
-    for (const r of inputs.rccs) rccDiagnostics += engine.upsert(r).filter((d) => d.severity === "error").length;
-  })[1],
-]);
-phases.push(["policies", sendModels(engine, inputs.policies)]);
-phases.push(["profiles", sendModels(engine, inputs.profiles)]);
-const perCluster = inputs.endpoints.map((list) => sendModels(engine, list));
-phases.push(["model endpoints c0–c8", perCluster.reduce((a, b) => a + b, 0)]);
-let rawDiagnostics = 0;
-phases.push([
-  `raw ${RAW_CLUSTER} (namespaces + pods)`,
-  timed(() => {
-    rawDiagnostics = sendRawCluster(engine, inputs.rawNamespaces, inputs.rawPods);
-  })[1],
-]);
-for (let c = 1; c < CLUSTERS; c++) engine.setRemoteClusterStatus(clusterName(c), "InSync");
-let [syncDelta, flushMs] = timedDelta(() => engine.flush());
-phases.push(["flush", flushMs]);
-const syncMs = phases.reduce((sum, [, ms]) => sum + ms, 0);
+// Initial sync: RCCs, policies, profiles, endpoints, c9's raw resources, flush. Measured as the
+// spec's method says (§7: warm-up, then the median of ≥ 5): the first sync in the process runs
+// cold (the JIT compiles the engine as it goes) and is reported on its own; then five more, each
+// on a fresh engine, give the median the target is checked against. The last engine goes on.
+
+interface SyncRun {
+  engine: PolicyEngine;
+  phases: [string, number][];
+  perCluster: number[];
+  ms: number;
+  delta: DeltaSummary;
+  diagnostics: number;
+}
+
+function initialSync(): SyncRun {
+  const engine = createPolicyEngine({ node: NODE, clusterLabel: { key: CLUSTER_LABEL, localName: "c0" } });
+  const phases: [string, number][] = [];
+  let diagnostics = 0;
+  phases.push([
+    "RCCs",
+    timed(() => {
+      for (const r of inputs.rccs) diagnostics += engine.upsert(r).filter((d) => d.severity === "error").length;
+    })[1],
+  ]);
+  phases.push(["policies", sendModels(engine, inputs.policies)]);
+  phases.push(["profiles", sendModels(engine, inputs.profiles)]);
+  const perCluster = inputs.endpoints.map((list) => sendModels(engine, list));
+  phases.push(["model endpoints c0–c8", perCluster.reduce((a, b) => a + b, 0)]);
+  phases.push([
+    `raw ${RAW_CLUSTER} (namespaces + pods)`,
+    timed(() => {
+      diagnostics += sendRawCluster(engine, inputs.rawNamespaces, inputs.rawPods);
+    })[1],
+  ]);
+  for (let c = 1; c < CLUSTERS; c++) engine.setRemoteClusterStatus(clusterName(c), "InSync");
+  const [delta, flushMs] = timedDelta(() => engine.flush());
+  phases.push(["flush", flushMs]);
+  return { engine, phases, perCluster, ms: phases.reduce((sum, [, ms]) => sum + ms, 0), delta, diagnostics };
+}
+
+const describePhases = (run: SyncRun) => run.phases.map(([n, ms]) => `${n} ${formatDuration(ms)}`).join(", ");
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const WARM_RUNS = 5;
+
+let run = initialSync();
+// Figures only: holding the cold run would keep its engine alive, and in the heap figure.
+const cold = { ms: run.ms, diagnostics: run.diagnostics };
+console.log(`  initial sync, cold (first in this process) ${formatDuration(cold.ms)}: ${describePhases(run)}`);
+const warmMs: number[] = [];
+for (let i = 0; i < WARM_RUNS; i++) {
+  consume(run.engine);
+  run = undefined as unknown as SyncRun; // let the previous engine go before the next is built
+  heapAfterGc();
+  run = initialSync();
+  warmMs.push(run.ms);
+  console.log(`  initial sync, warm run ${i + 1}: ${formatDuration(run.ms)}: ${describePhases(run)}`);
+}
+const syncMs = median(warmMs);
 console.log(
-  `  initial sync ${formatDuration(syncMs)}: ${phases.map(([n, ms]) => `${n} ${formatDuration(ms)}`).join(", ")}`,
+  `  initial sync: median of ${WARM_RUNS} warm runs ${formatDuration(syncMs)}, cold ${formatDuration(cold.ms)}`,
 );
-console.log(`  sync delta: ${describeDelta(syncDelta)}`);
-const syncCounts = { ...syncDelta, addresses: undefined };
-syncDelta = undefined as unknown as DeltaSummary;
+const { engine, phases, perCluster } = run;
+const diagnostics = cold.diagnostics + run.diagnostics;
+const flushMs = phases[5]![1];
+console.log(`  sync delta: ${describeDelta(run.delta)}`);
+const syncCounts = { ...run.delta, addresses: undefined };
+run.delta = undefined as unknown as DeltaSummary;
 consume(engine);
 const heapSynced = heapAfterGc();
 const engineBytes = heapSynced - heapInputs;
@@ -423,19 +463,21 @@ console.log(
   `  heap after GC: before inputs ${mib(heapBase)}, + inputs ${mib(heapInputs - heapBase)}, + engine ${mib(engineBytes)} ` +
     `(${(engineBytes / TOTAL_ENDPOINTS).toFixed(0)} B per endpoint)`,
 );
-console.log(`  model endpoints per cluster: ${perCluster.map((ms, c) => `c${c} ${formatDuration(ms)}`).join(", ")}`);
+console.log(
+  `  model endpoints per cluster (last run): ${perCluster.map((ms, c) => `c${c} ${formatDuration(ms)}`).join(", ")}`,
+);
 const modelEndpoints = (CLUSTERS - 1) * PODS_PER_CLUSTER;
 const modelEpMs = phases[3]![1];
 const rawMs = phases[4]![1];
 console.log(
-  `  per endpoint: model ${((modelEpMs * 1000) / modelEndpoints).toFixed(2)} µs, raw pod (convert included) ` +
+  `  per endpoint (last run): model ${((modelEpMs * 1000) / modelEndpoints).toFixed(2)} µs, raw pod (convert included) ` +
     `${((rawMs * 1000) / PODS_PER_CLUSTER).toFixed(2)} µs`,
 );
 ok =
   checkLine(
     "RCCs accepted, raw resources convert cleanly",
-    rccDiagnostics + rawDiagnostics === 0,
-    `${rccDiagnostics} RCC errors, ${rawDiagnostics} raw diagnostics`,
+    diagnostics === 0,
+    `${diagnostics} RCC errors and raw diagnostics in the cold and the last run`,
   ) && ok;
 const remotes = engine.remoteClusters();
 ok =
@@ -550,36 +592,60 @@ ok =
 const c9Now = new Set(resyncPods.map((pod) => pod.status.podIP));
 const afterResync = memberTotals(engine, c9Now);
 
-// Drop: the RCC is deleted, the cluster's 10k endpoints leave in one delta.
-const [dropDelta, dropMs] = timedDelta(() => {
-  engine.remove({ kind: "RemoteClusterConfiguration", name: RAW_CLUSTER, apiVersion: RCC_API });
-  return engine.flush();
-});
-const afterDrop = memberTotals(engine, c9Now);
-console.log(`  drop delta (${formatDuration(dropMs)}): ${describeDelta(dropDelta)}`);
+// Drop (the RCC is deleted: the cluster's 10k endpoints leave in one delta) and reconnect (the
+// RCC comes back, the cluster is re-sent in full), five times over: the median of each is checked
+// against its target, and every cycle's deltas are checked.
+const CYCLES = 5;
+const dropTimes: number[] = [];
+const reconnectTimes: number[] = [];
+let dropDelta: DeltaSummary | undefined;
+let reconnectDelta: DeltaSummary | undefined;
+let cyclesOk = true;
+let cycleDetail = "";
+for (let cycle = 0; cycle < CYCLES; cycle++) {
+  const [dropped, dropMs] = timedDelta(() => {
+    engine.remove({ kind: "RemoteClusterConfiguration", name: RAW_CLUSTER, apiVersion: RCC_API });
+    return engine.flush();
+  });
+  const afterDrop = memberTotals(engine, c9Now);
+  const [reconnected, reconnectMs] = timedDelta(() => {
+    engine.upsert(rcc(9));
+    engine.setRemoteClusterStatus(RAW_CLUSTER, "Connecting");
+    sendRawCluster(engine, inputs.rawNamespaces, resyncPods);
+    engine.setRemoteClusterStatus(RAW_CLUSTER, "InSync");
+    return engine.flush();
+  });
+  const afterReconnect = memberTotals(engine, c9Now);
+  dropTimes.push(dropMs);
+  reconnectTimes.push(reconnectMs);
+  const same =
+    dropped.membersRemoved === afterResync.c9 &&
+    afterDrop.c9 === 0 &&
+    dropped.membersAdded === 0 &&
+    reconnected.membersAdded === dropped.membersRemoved &&
+    afterReconnect.total === afterResync.total;
+  cyclesOk &&= same;
+  if (cycle === 0) {
+    dropDelta = dropped;
+    reconnectDelta = reconnected;
+    console.log(`  drop delta (${formatDuration(dropMs)}): ${describeDelta(dropped)}`);
+    console.log(`  reconnect delta (${formatDuration(reconnectMs)}): ${describeDelta(reconnected)}`);
+    cycleDetail =
+      `${dropped.membersRemoved} removed (c9 held ${afterResync.c9}), ${afterDrop.c9} c9 members left, ` +
+      `${reconnected.membersAdded} added back; members total ${afterResync.total} → ${afterDrop.total} → ` +
+      `${afterReconnect.total} (before resync ${beforeResync.total})`;
+  }
+}
+const dropMs = median(dropTimes);
+const reconnectMs = median(reconnectTimes);
+console.log(
+  `  drop times ${dropTimes.map(formatDuration).join(", ")}; reconnect times ${reconnectTimes.map(formatDuration).join(", ")}`,
+);
 ok =
   checkLine(
-    "drop removes exactly c9's members",
-    dropDelta.membersRemoved === afterResync.c9 && afterDrop.c9 === 0 && dropDelta.membersAdded === 0,
-    `${dropDelta.membersRemoved} removed (c9 held ${afterResync.c9}); ${afterDrop.c9} c9 members left`,
-  ) && ok;
-
-// Reconnect: the RCC comes back, the cluster is re-sent in full.
-const [reconnectDelta, reconnectMs] = timedDelta(() => {
-  engine.upsert(rcc(9));
-  engine.setRemoteClusterStatus(RAW_CLUSTER, "Connecting");
-  sendRawCluster(engine, inputs.rawNamespaces, resyncPods);
-  engine.setRemoteClusterStatus(RAW_CLUSTER, "InSync");
-  return engine.flush();
-});
-const afterReconnect = memberTotals(engine, c9Now);
-console.log(`  reconnect delta (${formatDuration(reconnectMs)}): ${describeDelta(reconnectDelta)}`);
-ok =
-  checkLine(
-    "reconnect restores every member",
-    reconnectDelta.membersAdded === dropDelta.membersRemoved && afterReconnect.total === afterResync.total,
-    `${reconnectDelta.membersAdded} added; members total ${afterResync.total} → ${afterDrop.total} → ${afterReconnect.total}` +
-      ` (before resync ${beforeResync.total})`,
+    `drop removes exactly c9's members, reconnect restores them (each of ${CYCLES} cycles)`,
+    cyclesOk,
+    `first cycle: ${cycleDetail}`,
   ) && ok;
 
 const totalRunMs = performance.now() - runStart;
@@ -588,17 +654,22 @@ consume([engine, inputs]);
 console.log("\nS6 results");
 console.table([
   {
-    step: "initial sync (all upserts + flush)",
+    step: `initial sync (all upserts + flush), median of ${WARM_RUNS}`,
     time: formatDuration(syncMs),
     detail: `${TOTAL_ENDPOINTS} endpoints, ${inputs.policies.length} policies`,
   },
   {
-    step: `  of which raw ${RAW_CLUSTER} (convert incl.)`,
+    step: "initial sync, cold (first in the process)",
+    time: formatDuration(cold.ms),
+    detail: "JIT warming up as it goes",
+  },
+  {
+    step: `  last run: raw ${RAW_CLUSTER} (convert incl.)`,
     time: formatDuration(rawMs),
     detail: `${PODS_PER_CLUSTER} pods + ${NAMESPACES} namespaces`,
   },
   {
-    step: "  of which flush",
+    step: "  last run: flush",
     time: formatDuration(flushMs),
     detail: `${syncCounts.ipSetsAdded} IP sets, ${syncCounts.membersAdded} members`,
   },
@@ -614,14 +685,14 @@ console.table([
     detail: `${touchedPods.size} pods in delta`,
   },
   {
-    step: `drop ${RAW_CLUSTER} (remove RCC + flush)`,
+    step: `drop ${RAW_CLUSTER} (remove RCC + flush), median of ${CYCLES}`,
     time: formatDuration(dropMs),
-    detail: `${dropDelta.membersRemoved} members removed`,
+    detail: `${dropDelta!.membersRemoved} members removed`,
   },
   {
-    step: `reconnect ${RAW_CLUSTER} (RCC + re-send + flush)`,
+    step: `reconnect ${RAW_CLUSTER} (RCC + re-send + flush), median of ${CYCLES}`,
     time: formatDuration(reconnectMs),
-    detail: `${reconnectDelta.membersAdded} members added`,
+    detail: `${reconnectDelta!.membersAdded} members added`,
   },
 ]);
 
@@ -631,7 +702,7 @@ targetLine(
   syncMs,
   1500,
   "≤ 1.5 s",
-  `issue 5; spec §7 ≤ 3 s: ${syncMs <= 3000 ? "PASS" : "MISS"}`,
+  `issue 5, median of ${WARM_RUNS} warm runs; cold ${formatDuration(cold.ms)}; spec §7 ≤ 3 s: ${syncMs <= 3000 ? "PASS" : "MISS"}`,
 );
 targetLine(
   "S6 engine heap per endpoint",
@@ -649,13 +720,19 @@ targetLine(
   `${strangers} unchanged pods' addresses; resync took ${formatDuration(resyncMs)}`,
   (x) => `${x}`,
 );
-targetLine("S6 drop of a 10k-endpoint cluster", dropMs, 150, "≤ 150 ms", "spec §7 (disconnect emits coalesced deltas)");
+targetLine(
+  "S6 drop of a 10k-endpoint cluster",
+  dropMs,
+  150,
+  "≤ 150 ms",
+  `median of ${CYCLES}; spec §7 (disconnect emits coalesced deltas)`,
+);
 targetLine(
   "S6 reconnect of a 10k-endpoint cluster",
   reconnectMs,
   300,
   "≤ 300 ms",
-  "spec §7; raw re-send incl. conversion",
+  `median of ${CYCLES}; spec §7; raw re-send incl. conversion`,
 );
 console.log(`  total runtime ${formatDuration(totalRunMs)}`);
 
