@@ -61,11 +61,21 @@ interface Parent {
 
 /** A list of parents, in order, shared by every identity with the same parent IDs. */
 interface ParentList {
-  /** The IDs, as the key `parentLists` files the list under. */
-  readonly key: string;
   readonly parents: readonly Parent[];
   /** How many identities use the list; it is forgotten with the last. */
   users: number;
+}
+
+/**
+ * Parent lists by their IDs, one level per position: finding a pod's list hashes each of its
+ * parent IDs (a string keeps its hash) and builds no key; a key string per item (JSON of the IDs)
+ * was a twentieth of S6's sync time.
+ */
+interface ParentListNode {
+  /** The list whose IDs lead here, if any identity uses it. */
+  list: ParentList | undefined;
+  /** Longer lists, by their next ID. */
+  next: Map<string, ParentListNode> | undefined;
 }
 
 /** Items with the same label set and parent list: the same effective labels, so the same matches. */
@@ -435,8 +445,8 @@ export class LabelIndex {
   private readonly callbacks: LabelIndexCallbacks;
   private readonly items = new Map<string, Item>();
   private readonly parents = new Map<string, Parent>();
-  /** Parent lists by their IDs (as JSON, or a lone ID itself): a namespace's pods all have the same parents. */
-  private readonly parentLists = new Map<string, ParentList>();
+  /** Parent lists by their IDs: a namespace's pods all have the same parents. */
+  private readonly parentLists: ParentListNode = { list: undefined, next: undefined };
   /** How many identities there are. */
   private identityCount = 0;
   private readonly selectors = new Map<string, IndexedSelector>();
@@ -522,22 +532,32 @@ export class LabelIndex {
     this.labelSets.release(identity);
     const list = identity.parentList;
     for (const parent of list.parents) this.releaseChild(parent, identity);
-    if (--list.users === 0) this.parentLists.delete(list.key);
+    if (--list.users === 0) this.forgetParentList(list);
   }
 
   // ---- parents ----------------------------------------------------------------------------
 
   /** The shared list of the parents with these IDs. */
   private parentListOf(parentIds: readonly string[]): ParentList {
-    // One parent (a namespace) is the usual case: keyed by its ID, which no JSON array key can equal.
-    const only = parentIds.length === 1 ? parentIds[0]! : undefined;
-    const key = only !== undefined && !only.startsWith("[") ? only : JSON.stringify(parentIds);
-    let list = this.parentLists.get(key);
-    if (list === undefined) {
-      list = { key, parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
-      this.parentLists.set(key, list);
+    let node = this.parentLists;
+    for (const id of parentIds) {
+      node.next ??= new Map();
+      node = getOrCreate(node.next, id, () => ({ list: undefined, next: undefined }));
     }
-    return list;
+    node.list ??= { parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
+    return node.list;
+  }
+
+  /** Drops a list no identity uses, and the nodes that led only to it. */
+  private forgetParentList(list: ParentList): void {
+    const path = [this.parentLists];
+    for (const parent of list.parents) path.push(path[path.length - 1]!.next!.get(parent.id)!);
+    path[path.length - 1]!.list = undefined;
+    for (let depth = list.parents.length; depth > 0; depth--) {
+      const node = path[depth]!;
+      if (node.list !== undefined || (node.next?.size ?? 0) > 0) break;
+      path[depth - 1]!.next!.delete(list.parents[depth - 1]!.id);
+    }
   }
 
   /** Adds or replaces a parent's labels; its children are re-evaluated. */
