@@ -148,10 +148,18 @@ function endpointMembers(endpoint: WorkloadEndpoint | HostEndpoint): readonly st
   return nets.every((net) => hostMember(net) === net) ? nets : nets.map(hostMember);
 }
 
-/** Profile IDs of an object's parents; the local cluster's are the names themselves (no copy). */
-function parentIds(cluster: string, profiles: readonly string[]): readonly string[] {
-  return cluster === "" ? profiles : profiles.map((name) => profileId(cluster, name));
+/**
+ * Profile IDs of an object's parents, after `first` if given; the local cluster's are the names
+ * themselves, and without `first` its list is returned as it is.
+ */
+function parentIds(cluster: string, profiles: readonly string[], first?: string): readonly string[] {
+  if (cluster === "" && first === undefined) return profiles;
+  const ids = first === undefined ? [] : [first];
+  for (const name of profiles) ids.push(cluster === "" ? name : profileId(cluster, name));
+  return ids;
 }
+
+const NO_ADDRESSES: readonly string[] = [];
 
 /** A network set's networks as members; a /0 becomes its two /1 halves, as Felix programs it. */
 function networkMembers(nets: readonly string[]): string[] {
@@ -334,7 +342,7 @@ class Engine implements PolicyEngine {
     }
     if (keys.length > 0) {
       this.produced.set(rawKey, keys);
-      const byName = rawNameKey(rawKey);
+      const byName = keyOf(cluster, identity.kind, identity.namespace, identity.name);
       const held = this.rawKeysByName.get(byName);
       if (held === undefined) this.rawKeysByName.set(byName, rawKey);
       else if (held instanceof Set) held.add(rawKey);
@@ -399,7 +407,7 @@ class Engine implements PolicyEngine {
         const nets = endpointMembers(resource);
         const { labels, parents } = this.indexedLabels(resource);
         this.members.updateItem(key, { labels, parents, nets, ports: resource.ports });
-        const before = previous?.kind === resource.kind ? endpointMembers(previous as typeof resource) : [];
+        const before = previous?.kind === resource.kind ? endpointMembers(previous as typeof resource) : NO_ADDRESSES;
         this.warnOnSharedAddresses(key, resource.cluster, nets, before);
         if (local && (this.node === undefined || resource.node === this.node)) {
           this.localEndpoints.add(key);
@@ -548,12 +556,12 @@ class Engine implements PolicyEngine {
   private indexedLabels(
     resource: WorkloadEndpoint | HostEndpoint | NetworkSet,
   ): Pick<MemberSource, "labels" | "parents"> {
-    const profiles = parentIds(resource.cluster, resource.profiles);
-    if (this.clusterLabel === undefined) return { labels: resource.labels, parents: profiles };
-    if (Object.hasOwn(resource.labels, this.clusterLabel.key)) {
-      return { labels: this.withClusterLabel(resource.labels, resource.cluster), parents: profiles };
+    const { cluster, labels, profiles } = resource;
+    if (this.clusterLabel === undefined) return { labels, parents: parentIds(cluster, profiles) };
+    if (Object.hasOwn(labels, this.clusterLabel.key)) {
+      return { labels: this.withClusterLabel(labels, cluster), parents: parentIds(cluster, profiles) };
     }
-    return { labels: resource.labels, parents: [this.clusterParent(resource.cluster), ...profiles] };
+    return { labels, parents: parentIds(cluster, profiles, this.clusterParent(cluster)) };
   }
 
   /** The index parent that gives a cluster's items the cluster label, defined on first use. */

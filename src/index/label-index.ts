@@ -542,7 +542,12 @@ export class LabelIndex {
     let node = this.parentLists;
     for (const id of parentIds) {
       node.next ??= new Map();
-      node = getOrCreate(node.next, id, () => ({ list: undefined, next: undefined }));
+      let child = node.next.get(id);
+      if (child === undefined) {
+        child = { list: undefined, next: undefined };
+        node.next.set(id, child);
+      }
+      node = child;
     }
     node.list ??= { parents: parentIds.map((parentId) => this.parentFor(parentId)), users: 0 };
     return node.list;
