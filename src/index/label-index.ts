@@ -10,29 +10,29 @@
  * matching a selector, `onMatchStopped` when it stops. Updating an item, a parent or a selector
  * to the same value reports nothing.
  *
- * How do we avoid evaluating every selector against every item? Two inverted indexes:
- *
- * 1. Items by label (own labels, and parents by their labels): a new selector only scans the items
- *    in the smallest bucket its label restrictions allow. `app == "web" && has(debug)` scans the
- *    items labelled `app=web` or those labelled `debug`, whichever set is smaller right now.
- *    Own labels are hash-consed: items with equal labels (a deployment's pods, every tenant's
- *    identical pods) share one LabelSet, and it is the label set that is filed under each of its
- *    labels, so an item joining a known set touches one bucket, not one per label.
- * 2. Selectors by label, for item updates: each selector is filed under one bucket, a label with
- *    one of its allowed values (`app=web`) or a label with any value (`debug=*`); an updated item
- *    only evaluates the selectors filed under its own (label, value) pairs, plus selectors with no
- *    usable restriction. The choice of bucket is the key decision. Felix picks by a fixed score
- *    that prefers value restrictions, so every `alpha == "beta" && has(x-17)` lands under
- *    `alpha=beta` and every endpoint with `alpha=beta` evaluates all of them. We pick the bucket
- *    whose items are fewest *now* (the expected number of evaluations the selector adds), then the
- *    bucket fewest selectors already share (so selectors filed before any items exist spread out),
- *    then value buckets before wildcard ones. The choice is made once, when the selector is added.
- *
  * Items with the same own labels and the same parents have the same effective labels, so they
- * are one *identity* (a deployment's pods in one namespace): selectors are evaluated per identity,
- * and a selector's matches are identities, so a pod that joins a known identity takes its matches
- * without evaluating anything and without an entry per matching selector. Transitions are still
- * reported per item.
+ * are one *identity* (a deployment's pods in one namespace). Selectors are evaluated per identity
+ * and match identities: a pod that joins a known identity takes its matches without evaluating
+ * anything and without an entry in each matching selector. Transitions are still reported per
+ * item. Own labels are hash-consed too: equal label maps share one LabelSet.
+ *
+ * How do we avoid evaluating every selector against every identity? Two inverted indexes:
+ *
+ * 1. Identities by label (label sets by own labels, parents by theirs): a new selector only scans
+ *    the identities in the smallest bucket its label restrictions allow. `app == "web" &&
+ *    has(debug)` scans those labelled `app=web` or those labelled `debug`, whichever is fewer
+ *    right now. It is the label set that is filed under each of its labels, so a new identity
+ *    with a known label set touches no bucket.
+ * 2. Selectors by label, for new or changed identities: each selector is filed under one bucket, a
+ *    label with one of its allowed values (`app=web`) or a label with any value (`debug=*`); a new
+ *    identity only evaluates the selectors filed under its own (label, value) pairs, plus
+ *    selectors with no usable restriction. The choice of bucket is the key decision. Felix picks
+ *    by a fixed score that prefers value restrictions, so every `alpha == "beta" && has(x-17)`
+ *    lands under `alpha=beta` and every endpoint with `alpha=beta` evaluates all of them. We pick
+ *    the bucket whose identities are fewest *now* (the expected number of evaluations the selector
+ *    adds), then the bucket fewest selectors already share (so selectors filed before any items
+ *    exist spread out), then value buckets before wildcard ones. The choice is made once, when the
+ *    selector is added.
  *
  * Candidates are always checked against the full selector, so indexing never changes results.
  * This file knows nothing about endpoints, IP sets or policies: items, parents and selectors are
@@ -102,8 +102,8 @@ interface IndexedSelector {
 
 /**
  * A collection kept in the smallest form for its size: none (undefined), one (the thing itself),
- * an array of exactly its size up to `FEW` things, then a Set. Items match a handful of selectors
- * (four or five IP sets in S6) and many label sets belong to few items: a Set of five costs about
+ * an array of exactly its size up to `FEW` things, then a Set. Identities match a handful of
+ * selectors (four or five IP sets in S6) and many have few items: a Set of five costs about
  * 240 bytes, an exact array 90, and arrays this short are quick to scan. Arrays are built with
  * `concat`, which sizes them exactly (spread and `push` leave room to grow), and never changed in
  * place, so iterating one is always safe. The things kept are plain objects, never arrays or Sets.
