@@ -59,73 +59,96 @@ describe("LabelIndex", () => {
     { op: "parent", id: "kns.shop", labels: { "pcns.team": "a" } },
   ];
 
-  test.prop([fc.array(op, { maxLength: 40 })], { numRuns: 400, examples: [[parentDefinedLate]] })(
-    "matches what a brute-force evaluation finds, after every step",
-    (ops) => {
-      const replayed = new Map<string, Set<string>>();
-      const index = new LabelIndex({
-        onMatchStarted: (s, i) => {
-          const set = replayed.get(s) ?? new Set();
-          expect(set.has(i), `duplicate start ${s} ${i}`).toBe(false);
-          replayed.set(s, set.add(i));
-        },
-        onMatchStopped: (s, i) => {
-          expect(replayed.get(s)?.has(i), `stop without start ${s} ${i}`).toBe(true);
-          replayed.get(s)!.delete(i);
-        },
-      });
-      const items = new Map<string, { labels: Record<string, string>; parents: string[] }>();
-      const parents = new Map<string, Record<string, string>>();
-      const selectors = new Map<string, string>();
-      for (const step of ops) {
-        switch (step.op) {
-          case "item":
-            items.set(step.id, { labels: step.labels, parents: step.parents });
-            index.updateItem(step.id, step.labels, step.parents);
-            break;
-          case "deleteItem":
-            items.delete(step.id);
-            index.deleteItem(step.id);
-            break;
-          case "parent":
-            parents.set(step.id, step.labels);
-            index.updateParent(step.id, step.labels);
-            break;
-          case "deleteParent":
-            parents.delete(step.id);
-            index.deleteParent(step.id);
-            break;
-          case "selector":
-            selectors.set(step.id, step.text);
-            index.updateSelector(step.id, parseSelector(step.text));
-            break;
-          case "deleteSelector":
-            selectors.delete(step.id);
-            index.deleteSelector(step.id);
-            break;
-        }
-        for (const [sid, text] of selectors) {
-          const expected = [...items]
-            .filter(([, item]) =>
-              parseSelector(text).matchesWith((key) => {
-                if (Object.hasOwn(item.labels, key)) return item.labels[key];
-                for (const p of item.parents) {
-                  const pl = parents.get(p) ?? {};
-                  if (Object.hasOwn(pl, key)) return pl[key];
-                }
-                return undefined;
-              }),
-            )
-            .map(([id]) => id)
-            .sort();
-          expect(index.itemsMatching(sid).sort(), `selector ${sid} = ${text}`).toEqual(expected);
-          expect([...(replayed.get(sid) ?? [])].sort()).toEqual(expected);
-          expect(index.evaluate(parseSelector(text)).sort()).toEqual(expected);
-        }
-        for (const [sid, set] of replayed) if (!selectors.has(sid)) expect(set.size).toBe(0);
+  // One label set in more parent lists than an array holds (its identities go into a Map), then
+  // back down to a few, with parents changing labels on the way.
+  const namespaces = Array.from({ length: 10 }, (_, k) => `kns.ns${k}`);
+  const oneLabelSetManyParents: Op[] = [
+    { op: "selector", id: "s1", text: "app == 'web' && pcns.team == 'a'" },
+    { op: "selector", id: "s2", text: "app == 'web'" },
+    ...namespaces.map((id, k): Op => ({ op: "parent", id, labels: { "pcns.team": k % 2 === 0 ? "a" : "web" } })),
+    ...Array.from(
+      { length: 12 },
+      (_, k): Op => ({
+        op: "item",
+        id: `i${k}`,
+        labels: { app: "web" },
+        parents: [namespaces[k % 10]!],
+      }),
+    ),
+    { op: "selector", id: "s3", text: "app == 'web' && !has(debug)" },
+    { op: "parent", id: "kns.ns3", labels: { "pcns.team": "a" } },
+    ...Array.from({ length: 9 }, (_, k): Op => ({ op: "deleteItem", id: `i${k}` })),
+    { op: "parent", id: "kns.ns9", labels: {} },
+    { op: "item", id: "i0", labels: { app: "web" }, parents: ["kns.ns9"] },
+  ];
+
+  test.prop([fc.array(op, { maxLength: 40 })], {
+    numRuns: 400,
+    examples: [[parentDefinedLate], [oneLabelSetManyParents]],
+  })("matches what a brute-force evaluation finds, after every step", (ops) => {
+    const replayed = new Map<string, Set<string>>();
+    const index = new LabelIndex({
+      onMatchStarted: (s, i) => {
+        const set = replayed.get(s) ?? new Set();
+        expect(set.has(i), `duplicate start ${s} ${i}`).toBe(false);
+        replayed.set(s, set.add(i));
+      },
+      onMatchStopped: (s, i) => {
+        expect(replayed.get(s)?.has(i), `stop without start ${s} ${i}`).toBe(true);
+        replayed.get(s)!.delete(i);
+      },
+    });
+    const items = new Map<string, { labels: Record<string, string>; parents: string[] }>();
+    const parents = new Map<string, Record<string, string>>();
+    const selectors = new Map<string, string>();
+    for (const step of ops) {
+      switch (step.op) {
+        case "item":
+          items.set(step.id, { labels: step.labels, parents: step.parents });
+          index.updateItem(step.id, step.labels, step.parents);
+          break;
+        case "deleteItem":
+          items.delete(step.id);
+          index.deleteItem(step.id);
+          break;
+        case "parent":
+          parents.set(step.id, step.labels);
+          index.updateParent(step.id, step.labels);
+          break;
+        case "deleteParent":
+          parents.delete(step.id);
+          index.deleteParent(step.id);
+          break;
+        case "selector":
+          selectors.set(step.id, step.text);
+          index.updateSelector(step.id, parseSelector(step.text));
+          break;
+        case "deleteSelector":
+          selectors.delete(step.id);
+          index.deleteSelector(step.id);
+          break;
       }
-    },
-  );
+      for (const [sid, text] of selectors) {
+        const expected = [...items]
+          .filter(([, item]) =>
+            parseSelector(text).matchesWith((key) => {
+              if (Object.hasOwn(item.labels, key)) return item.labels[key];
+              for (const p of item.parents) {
+                const pl = parents.get(p) ?? {};
+                if (Object.hasOwn(pl, key)) return pl[key];
+              }
+              return undefined;
+            }),
+          )
+          .map(([id]) => id)
+          .sort();
+        expect(index.itemsMatching(sid).sort(), `selector ${sid} = ${text}`).toEqual(expected);
+        expect([...(replayed.get(sid) ?? [])].sort()).toEqual(expected);
+        expect(index.evaluate(parseSelector(text)).sort()).toEqual(expected);
+      }
+      for (const [sid, set] of replayed) if (!selectors.has(sid)) expect(set.size).toBe(0);
+    }
+  });
 
   it("files selectors that share a common label under their rare labels", () => {
     // Felix's WorkloadUpdate benchmark shape: with a static score every selector lands under
