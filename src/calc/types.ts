@@ -144,7 +144,8 @@ export interface PolicyEngineOptions {
   /**
    * Beyond Calico (off by default, so output stays Calico-exact): give every endpoint and network
    * set a label `key` naming its cluster (`localName` for the local one), so rule selectors can
-   * say "only pods of cluster east" (`fedcalc.io/cluster == 'east'`).
+   * say "only pods of cluster east" (`fedcalc.io/cluster == 'east'`). It wins over a label of
+   * the same key that the endpoint or one of its profiles has.
    */
   readonly clusterLabel?: { readonly key: string; readonly localName: string };
   /** The clock for status times and the time-to-live (milliseconds since the epoch); `Date.now` by default. */

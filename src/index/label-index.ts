@@ -481,9 +481,10 @@ export class LabelIndex {
       old.parentList.parents.every((p, i) => p.id === parentIds[i]);
     if (sameParents && (old.labelSet.labels === labels || sameLabels(old.labelSet.labels, labels))) return;
     // The new identity is found (or made, and evaluated) before the old one can go: releasing
-    // first could drop a still-undefined parent both list, and a later definition of it would
-    // then reach no identity.
+    // first could drop a still-undefined parent both lists hold, and a later definition of it
+    // would then reach no identity.
     const identity = this.identityOf(labels, parentIds);
+    if (identity === old) return;
     existing.identity = identity;
     identity.items = withOne(identity.items, existing);
     old.items = withoutOne(old.items, existing);
