@@ -11,6 +11,7 @@ import { MemberCalculator } from "../../src/calc/members.js";
 import type { IpSetInfo } from "../../src/calc/types.js";
 import type { NamedPort } from "../../src/model/index.js";
 import { parseSelector } from "../../src/selector/index.js";
+import { effectiveLabels } from "../index/effective-labels.js";
 
 interface ItemSpec {
   labels: Record<string, string>;
@@ -161,14 +162,7 @@ function run(ops: readonly Op[]): void {
       const selector = parseSelector(info.selector);
       const expected = new Set<string>();
       for (const spec of items.values()) {
-        const lookup = (key: string) => {
-          if (Object.hasOwn(spec.labels, key)) return spec.labels[key];
-          for (const parent of spec.parents) {
-            const inherited = parents.get(parent) ?? {};
-            if (Object.hasOwn(inherited, key)) return inherited[key];
-          }
-          return undefined;
-        };
+        const lookup = effectiveLabels(spec.labels, spec.parents, parents);
         if (selector.matchesWith(lookup)) for (const member of expectedMembers(info, spec)) expected.add(member);
       }
       const want = [...expected].sort();

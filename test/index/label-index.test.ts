@@ -7,6 +7,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { LabelIndex } from "../../src/index/label-index.js";
 import { parseSelector } from "../../src/selector/index.js";
+import { effectiveLabels } from "./effective-labels.js";
 
 type Op =
   | { op: "item"; id: string; labels: Record<string, string>; parents: string[] }
@@ -130,16 +131,7 @@ describe("LabelIndex", () => {
       }
       for (const [sid, text] of selectors) {
         const expected = [...items]
-          .filter(([, item]) =>
-            parseSelector(text).matchesWith((key) => {
-              if (Object.hasOwn(item.labels, key)) return item.labels[key];
-              for (const p of item.parents) {
-                const pl = parents.get(p) ?? {};
-                if (Object.hasOwn(pl, key)) return pl[key];
-              }
-              return undefined;
-            }),
-          )
+          .filter(([, item]) => parseSelector(text).matchesWith(effectiveLabels(item.labels, item.parents, parents)))
           .map(([id]) => id)
           .sort();
         expect(index.itemsMatching(sid).sort(), `selector ${sid} = ${text}`).toEqual(expected);
