@@ -222,7 +222,7 @@ export class MemberCalculator {
       this.index.updateItem(id, source.labels, source.parents);
       if (!sameContribution(old, next)) {
         for (const ipSetId of this.index.selectorsMatching(id)) {
-          if (!this.startedNow.has(ipSetId)) this.replace(this.ipSets.get(ipSetId)!, id, old, next);
+          if (!this.startedNow.has(ipSetId)) this.replace(this.ipSets.get(ipSetId)!, old, next);
         }
       }
     } finally {
@@ -269,6 +269,8 @@ export class MemberCalculator {
 
   /** IDs of the items that have `net` (as given in `MemberSource.nets`) when more than one does; otherwise none. */
   itemsSharingNet(net: string): readonly string[] {
+    // The engine asks for every endpoint it takes; with nothing shared, no lookup is needed.
+    if (this.sharing.size === 0) return NO_NETS;
     const owners = this.netOwners.get(net);
     return owners instanceof Set ? [...owners] : NO_NETS;
   }
@@ -283,20 +285,11 @@ export class MemberCalculator {
   }
 
   /** What `set` gains from `next` is added before what it loses from `old` is removed. */
-  private replace(set: IpSet, id: string, old: Contribution, next: Contribution): void {
+  private replace(set: IpSet, old: Contribution, next: Contribution): void {
     const before = new Map(membersByNet(set, old));
     const after = new Map(membersByNet(set, next));
-    const sharing = this.sharing.has(id);
-    for (const [member, net] of after) {
-      if (before.has(member)) continue;
-      if (sharing) this.countAndReport(set, member, net, 1);
-      else this.report(set, member, 1);
-    }
-    for (const [member, net] of before) {
-      if (after.has(member)) continue;
-      if (sharing) this.countAndReport(set, member, net, -1);
-      else this.report(set, member, -1);
-    }
+    for (const [member, net] of after) if (!before.has(member)) this.countAndReport(set, member, net, 1);
+    for (const [member, net] of before) if (!after.has(member)) this.countAndReport(set, member, net, -1);
   }
 
   /** Reports a member made from `net`, counting it first when the net is shared. */
