@@ -38,7 +38,7 @@ import {
   type Policy,
   profileId,
   type RemoteClusterConfiguration,
-  type Rule,
+  ruleSides,
   type Tier,
   type WorkloadEndpoint,
   workloadEndpointId,
@@ -731,30 +731,22 @@ class Engine implements PolicyEngine {
     if (key === undefined) return undefined;
     const lookup = this.lookupFor(key);
     const matches: RuleMatch[] = [];
-    const scan = (owner: Pick<RuleMatch, "policy" | "profile">, ingress: readonly Rule[], egress: readonly Rule[]) => {
-      for (const [direction, rules] of [
-        ["ingress", ingress],
-        ["egress", egress],
-      ] as const) {
-        rules.forEach((rule, ruleIndex) => {
-          for (const side of ["source", "destination"] as const) {
-            const { selector, notSelector } = rule[side];
-            if (selector !== "" && parseTrustedSelector(selector).matchesWith(lookup)) {
-              matches.push({ ...owner, direction, ruleIndex, side, negated: false });
-            }
-            if (notSelector !== "" && parseTrustedSelector(notSelector).matchesWith(lookup)) {
-              matches.push({ ...owner, direction, ruleIndex, side, negated: true });
-            }
-          }
-        });
+    const scan = (owner: Pick<RuleMatch, "policy" | "profile">, rules: Pick<Policy, "ingress" | "egress">) => {
+      for (const { direction, index: ruleIndex, side, match } of ruleSides(rules)) {
+        if (match.selector !== "" && parseTrustedSelector(match.selector).matchesWith(lookup)) {
+          matches.push({ ...owner, direction, ruleIndex, side, negated: false });
+        }
+        if (match.notSelector !== "" && parseTrustedSelector(match.notSelector).matchesWith(lookup)) {
+          matches.push({ ...owner, direction, ruleIndex, side, negated: true });
+        }
       }
     };
     for (const policy of [...this.localPolicies.values()].sort(this.policyOrder)) {
-      scan({ policy: policyRef(policy) }, policy.ingress, policy.egress);
+      scan({ policy: policyRef(policy) }, policy);
     }
     for (const name of [...this.parsedProfiles.keys()].sort(compareByUtf8)) {
       const profile = this.models.get(`profile|${name}`);
-      if (profile?.kind === "Profile") scan({ profile: name }, profile.ingress, profile.egress);
+      if (profile?.kind === "Profile") scan({ profile: name }, profile);
     }
     return matches;
   }

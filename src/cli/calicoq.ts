@@ -11,12 +11,13 @@
 import {
   compareByUtf8,
   type EndpointMatch,
+  type EntityMatch,
   type HostEndpoint,
   type Policy,
   type PolicyRef,
   profileId,
-  type Rule,
   type RuleMatch,
+  ruleSides,
   type Tier,
   type WorkloadEndpoint,
 } from "../index.js";
@@ -161,8 +162,8 @@ function ruleWords(direction: "ingress" | "egress", index: number, side: RuleSid
   return `${direction === "ingress" ? "inbound" : "outbound"} rule ${index + 1} ${negated ? "!" : ""}${side} match`;
 }
 
-function ruleSelector(rule: Rule, side: RuleSide, negated: boolean): string {
-  return negated ? rule[side].notSelector : rule[side].selector;
+function sideSelector(match: EntityMatch, negated: boolean): string {
+  return negated ? match.notSelector : match.selector;
 }
 
 /** Every selector of a policy's rules: direction, index, side, negation, and the selector text. */
@@ -174,15 +175,11 @@ function ruleSelectors(policy: Policy) {
     negated: boolean;
     selector: string;
   }[] = [];
-  for (const direction of ["ingress", "egress"] as const) {
-    policy[direction].forEach((rule, index) => {
-      for (const side of ["source", "destination"] as const) {
-        for (const negated of [false, true]) {
-          const selector = ruleSelector(rule, side, negated);
-          if (selector !== "") sides.push({ direction, index, side, negated, selector });
-        }
-      }
-    });
+  for (const { direction, index, side, match } of ruleSides(policy)) {
+    for (const negated of [false, true]) {
+      const selector = sideSelector(match, negated);
+      if (selector !== "") sides.push({ direction, index, side, negated, selector });
+    }
   }
   return sides;
 }
@@ -399,7 +396,7 @@ function ruleMatchLines(
     .flatMap((m) => {
       const policy = m.policy === undefined ? undefined : byRef.get(refKey(m.policy));
       if (policy === undefined) return [];
-      const selector = ruleSelector(policy[m.direction][m.ruleIndex]!, m.side, m.negated);
+      const selector = sideSelector(policy[m.direction][m.ruleIndex]![m.side], m.negated);
       const name = policyName(policy);
       const words = ruleWords(m.direction, m.ruleIndex, m.side, m.negated);
       return [

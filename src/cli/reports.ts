@@ -10,12 +10,13 @@ import {
   explainSelector,
   type IpSetInfo,
   type ParsedEntity,
-  type ParsedRule,
   type PreflightFinding,
   parseSelector,
   preflight,
   profileId,
   type RemoteClusterInfo,
+  type RuleLists,
+  ruleSides,
   SERVICE_SELECTOR_ANNOTATION,
   type SelectorExplanation,
   type Service,
@@ -47,31 +48,18 @@ interface IpSetUse {
 
 function ipSetUses(loaded: LoadedFederation): Map<string, IpSetUse[]> {
   const uses = new Map<string, IpSetUse[]>();
-  const scan = (
-    owner: Pick<IpSetUse, "policy" | "profile">,
-    ingress: readonly ParsedRule[],
-    egress: readonly ParsedRule[],
-  ) => {
-    for (const [direction, rules] of [
-      ["inbound", ingress],
-      ["outbound", egress],
-    ] as const) {
-      rules.forEach((rule, index) => {
-        for (const side of ["source", "destination"] as const) {
-          const entity: ParsedEntity = rule[side];
-          const negated = new Set([...entity.notIpSetIds, ...entity.notNamedPortIpSetIds]);
-          for (const id of [...entity.ipSetIds, ...entity.namedPortIpSetIds, ...negated]) {
-            const use: IpSetUse = { ...owner, direction, rule: index + 1, side, negated: negated.has(id) };
-            uses.set(id, [...(uses.get(id) ?? []), use]);
-          }
-        }
-      });
+  const scan = (owner: Pick<IpSetUse, "policy" | "profile">, rules: RuleLists<ParsedEntity>) => {
+    for (const { direction: ruleDirection, index, side, match } of ruleSides(rules)) {
+      const direction = ruleDirection === "ingress" ? "inbound" : "outbound";
+      const negated = new Set([...match.notIpSetIds, ...match.notNamedPortIpSetIds]);
+      for (const id of [...match.ipSetIds, ...match.namedPortIpSetIds, ...negated]) {
+        const use: IpSetUse = { ...owner, direction, rule: index + 1, side, negated: negated.has(id) };
+        uses.set(id, [...(uses.get(id) ?? []), use]);
+      }
     }
   };
-  for (const policy of loaded.engine.activePolicies())
-    scan({ policy: policyName(policy) }, policy.ingress, policy.egress);
-  for (const profile of loaded.engine.activeProfiles())
-    scan({ profile: profile.name }, profile.ingress, profile.egress);
+  for (const policy of loaded.engine.activePolicies()) scan({ policy: policyName(policy) }, policy);
+  for (const profile of loaded.engine.activeProfiles()) scan({ profile: profile.name }, profile);
   return uses;
 }
 

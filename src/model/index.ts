@@ -1,7 +1,8 @@
 /**
  * model/ — the typed, cluster-aware data that every calculation works on. Plain readonly data:
  * no classes, no behaviour beyond rendering keys. Everything here is produced by k8s/ from raw
- * resources; the engine never sees raw YAML.
+ * resources; the engine never sees raw YAML. Besides data, only key rendering and a walk over
+ * rules' sides.
  *
  * Every object names its cluster: `""` is the local cluster, any other value is the name of the
  * RemoteClusterConfiguration that declared the remote cluster. Identity is (cluster, kind, own
@@ -29,6 +30,7 @@ export type {
   RulePort,
   Tier,
 } from "./policy.js";
+export { type RuleLists, type RuleSideAt, ruleSides } from "./rule-sides.js";
 export type {
   EndpointAddress,
   EndpointPort,
